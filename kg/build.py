@@ -1,0 +1,161 @@
+"""The build: ontology/ + graph/ -> parse -> reason -> validate -> the files of dist/.
+
+Deterministic (same sources, same bytes) and atomic (a failed build leaves dist/ as it was).
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg import export, reasoning, validate
+from kg.errors import BuildError, ValidationFailed
+from kg.namespaces import GRAPH_ASSERTED, GRAPH_INFERRED, GRAPH_ONTOLOGY
+from kg.rdf import read_quads, to_graph
+
+DIST_FILES = {
+    "ontology.ttl": ("ontology", "turtle"),
+    "graph.ttl": ("asserted", "turtle"),
+    "inferred.ttl": ("inferred", "turtle"),
+    "dataset.trig": ("all", "trig"),
+    "dataset.nq": ("all", "nquads"),
+    "graph.jsonld": ("asserted", "jsonld"),
+}
+"""File of dist/ -> (graph it holds, format)."""
+
+Progress = Callable[[str, float], None]
+
+
+@dataclass
+class Built:
+    """The outcome of a build before it is written: the three graphs and the validation report."""
+
+    ontology: list[ox.Triple]
+    asserted: list[ox.Triple]
+    inferred: list[ox.Triple]
+    report: validate.Report
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def quads(self) -> list[ox.Quad]:
+        return (
+            export.quads_of(self.ontology, GRAPH_ONTOLOGY)
+            + export.quads_of(self.asserted, GRAPH_ASSERTED)
+            + export.quads_of(self.inferred, GRAPH_INFERRED)
+        )
+
+
+def source_files(root: Path) -> list[Path]:
+    """Every file whose change calls for a new build."""
+    files = sorted((root / "ontology").glob("*.ttl")) + sorted((root / "graph").glob("*.ttl"))
+    files += sorted((root / "shapes").glob("*.shacl.ttl")) + sorted((root / "shapes" / "sparql").glob("*.rq"))
+    return files
+
+
+def _read_dir(folder: Path) -> list[ox.Triple]:
+    files = sorted(folder.glob("*.ttl"))
+    if not files:
+        raise BuildError(f"no Turtle files in {folder.name}/")
+    triples = []
+    for path in files:
+        for q in read_quads(path, display=f"{folder.name}/{path.name}"):
+            triples.append(ox.Triple(q.subject, q.predicate, q.object))
+    return sorted(set(triples), key=str)
+
+
+def build(
+    root: Path, *, progress: Progress | None = None, reasoner: bool = True, graph_dir: Path | None = None
+) -> Built:
+    """Run every stage over the sources under `root`; raises BuildError naming the cause.
+
+    `reasoner=False` skips the HermiT consistency check (materialisation still runs);
+    `graph_dir` replaces root/graph as the data (tests validate fixtures this way).
+    """
+    timings: dict[str, float] = {}
+
+    def stage(name: str, started: float) -> None:
+        timings[name] = time.perf_counter() - started
+        if progress:
+            progress(name, timings[name])
+
+    t = time.perf_counter()
+    ontology = _read_dir(root / "ontology")
+    asserted = _read_dir(graph_dir or root / "graph")
+    stage("parse", t)
+
+    t = time.perf_counter()
+    onto_graph, data_graph = to_graph(ontology), to_graph(asserted)
+    inferred = reasoning.materialise(asserted, reasoning.rules_from_ontology(onto_graph))
+    stage("materialise", t)
+
+    if reasoner:
+        t = time.perf_counter()
+        reasoning.check_consistency(onto_graph, data_graph)
+        stage("consistency (HermiT)", t)
+
+    t = time.perf_counter()
+    store = ox.Store()
+    store.bulk_extend([ox.Quad(x.subject, x.predicate, x.object) for x in ontology + asserted + inferred])
+    # The ontology goes in too: sh:class follows rdfs:subClassOf in the data graph, and the
+    # controlled values (dzo:DayPrecision ...) are typed there.
+    report = validate.validate(to_graph(ontology + asserted + inferred), store, root / "shapes")
+    stage("validate", t)
+    built = Built(ontology, asserted, inferred, report, timings)
+    if not report.conforms:
+        raise ValidationFailed(report)
+    return built
+
+
+def write_dist(built: Built, dist: Path, *, progress: Progress | None = None) -> None:
+    """Write every file of DIST_FILES into `dist`, replacing it only once all are written."""
+    t = time.perf_counter()
+    quads = built.quads()
+    tmp = dist.with_name(f".{dist.name}.tmp-{os.getpid()}")
+    old = dist.with_name(f".{dist.name}.old-{os.getpid()}")
+    try:
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        for name, (graph, fmt) in DIST_FILES.items():
+            (tmp / name).write_bytes(export.serialize(export.select(quads, graph), fmt))
+        if dist.exists():
+            dist.rename(old)
+        tmp.rename(dist)
+    except OSError as e:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if old.exists() and not dist.exists():
+            old.rename(dist)
+        raise BuildError(f"cannot write the build to {dist}: {e.strerror or e}") from None
+    shutil.rmtree(old, ignore_errors=True)
+    built.timings["serialise"] = time.perf_counter() - t
+    if progress:
+        progress("serialise", built.timings["serialise"])
+
+
+def is_stale(root: Path, dist: Path) -> bool:
+    """True when dist/ lacks a file or is older than any source."""
+    files = [dist / name for name in DIST_FILES]
+    if not all(f.exists() for f in files):
+        return True
+    built_at = min(f.stat().st_mtime for f in files)
+    return any(src.stat().st_mtime > built_at for src in source_files(root))
+
+
+def ensure_built(root: Path, dist: Path | None = None, *, progress: Progress | None = None) -> Path:
+    """The dist folder, building it first when it is missing or older than the sources."""
+    dist = dist or root / "dist"
+    if is_stale(root, dist):
+        write_dist(build(root, progress=progress), dist, progress=progress)
+    return dist
+
+
+def load_dist(dist: Path) -> list[ox.Quad]:
+    """The quads of a build (its dataset.nq)."""
+    path = dist / "dataset.nq"
+    try:
+        return export.read_nquads(path.read_bytes())
+    except OSError as e:
+        raise BuildError(f"cannot read the build at {path}: {e.strerror or e}") from None

@@ -1,0 +1,176 @@
+"""The `kg` command: thin sub-commands, each calling one function of the package.
+
+Exit codes: 0 success; 1 the data is wrong or a step failed (the cause is printed); 2 wrong usage.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from kg import build as build_mod
+from kg import export, queries
+from kg.errors import KgError, UsageError
+
+
+def _progress(stage: str, seconds: float) -> None:
+    print(f"  {stage:<22} {seconds:6.2f} s", file=sys.stderr)
+
+
+def _root(args) -> Path:
+    root = Path(args.root).resolve()
+    if not (root / "ontology").is_dir():
+        raise UsageError(f"{root} is not a project folder (no ontology/ in it); pass --root")
+    return root
+
+
+def _dist(args, root: Path) -> Path:
+    return Path(args.dist).resolve() if args.dist else root / "dist"
+
+
+def cmd_build(args) -> int:
+    root = _root(args)
+    dist = _dist(args, root)
+    print(f"building {root.name}: ontology/ + graph/ -> {dist}", file=sys.stderr)
+    built = build_mod.build(root, progress=_progress, reasoner=not args.no_reasoner)
+    build_mod.write_dist(built, dist, progress=_progress)
+    _print_findings(built.report)
+    print(f"built {len(built.asserted)} asserted, {len(built.inferred)} inferred and "
+          f"{len(built.ontology)} ontology triples into {dist}/", file=sys.stderr)
+    return 0
+
+
+def _print_findings(report) -> None:
+    others = [f for f in report.findings if f.severity == "Warning"]
+    for f in others:
+        print(f.line(), file=sys.stderr)
+
+
+def cmd_validate(args) -> int:
+    root = _root(args)
+    built = build_mod.build(root, progress=_progress, reasoner=not args.no_reasoner)
+    _print_findings(built.report)
+    print("valid: no violations", file=sys.stderr)
+    return 0
+
+
+def cmd_export(args) -> int:
+    root = _root(args)
+    if args.format not in export.FORMATS:
+        raise UsageError(f"unknown format {args.format!r}; choose one of: {', '.join(export.FORMATS)}")
+    dist = build_mod.ensure_built(root, _dist(args, root), progress=_progress)
+    data = export.serialize(export.select(build_mod.load_dist(dist), args.graph), args.format)
+    if args.output:
+        Path(args.output).write_bytes(data)
+        print(f"wrote {args.output} ({len(data)} bytes)", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(data)
+    return 0
+
+
+def cmd_query(args) -> int:
+    root = _root(args)
+    if args.list:
+        for q in queries.list_queries(root):
+            params = " ".join(f"--param {p.name}=<{p.kind}>" for p in q.parameters)
+            net = " [needs network]" if q.needs_network else ""
+            print(f"{q.name}{net}\n    {q.description}" + (f"\n    {params}" if params else ""))
+        return 0
+    if not args.name:
+        raise UsageError("name a query (see `kg query --list`) or a .rq file")
+    query = queries.find(root, args.name)
+    values = queries.parse_params(args.param)
+    queries.bind(query, values)  # usage errors before any build work
+    from kg.store import open_store
+
+    dist = build_mod.ensure_built(root, _dist(args, root), progress=_progress)
+    solutions = queries.run(open_store(dist), query, values)
+    sys.stdout.buffer.write(queries.render(solutions, args.format))
+    return 0
+
+
+def cmd_stats(args) -> int:
+    from kg.stats import stats_text
+    from kg.store import open_store
+
+    root = _root(args)
+    dist = build_mod.ensure_built(root, _dist(args, root), progress=_progress)
+    print(stats_text(open_store(dist)))
+    return 0
+
+
+def cmd_serve(args) -> int:
+    import os
+
+    root = _root(args)
+    token = args.update_token or os.environ.get("KG_UPDATE_TOKEN")
+    if args.allow_update and not token:
+        raise UsageError("--allow-update needs --update-token TOKEN (or KG_UPDATE_TOKEN)")
+    from kg.server import serve
+
+    dist = build_mod.ensure_built(root, _dist(args, root), progress=_progress)
+    return serve(
+        dist,
+        host=args.host,
+        port=args.port,
+        store_dir=Path(args.store_dir) if args.store_dir else None,
+        allow_update=args.allow_update,
+        update_token=token,
+        query_timeout=args.query_timeout,
+        service_allow=args.service_allow or None,
+        workers=args.workers,
+    )
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="kg", description="Knowledge graph of the Deir ez-Zor offensive (2024).")
+    p.add_argument("--root", default=".", help="project folder holding ontology/ and graph/ (default: .)")
+    p.add_argument("--dist", help="build folder (default: ROOT/dist)")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    b = sub.add_parser("build", help="parse, reason, validate and write dist/")
+    b.add_argument("--no-reasoner", action="store_true", help="skip the HermiT consistency check")
+    b.set_defaults(func=cmd_build)
+
+    v = sub.add_parser("validate", help="the build without writing: report violations, exit 1 on any")
+    v.add_argument("--no-reasoner", action="store_true", help="skip the HermiT consistency check")
+    v.set_defaults(func=cmd_validate)
+
+    e = sub.add_parser("export", help="write the build in a standard RDF format")
+    e.add_argument("--format", default="turtle", help=f"one of: {', '.join(export.FORMATS)} (default: turtle)")
+    e.add_argument("--graph", default="asserted", choices=[*export.GRAPHS, "all"], help="which graph (default: asserted)")
+    e.add_argument("-o", "--output", help="file to write (default: standard output)")
+    e.set_defaults(func=cmd_export)
+
+    q = sub.add_parser("query", help="run a named query (or a .rq file) against the build")
+    q.add_argument("name", nargs="?", help="query name (see --list) or path to a .rq file")
+    q.add_argument("--list", action="store_true", help="list the named queries")
+    q.add_argument("--format", default="table", choices=["table", "csv", "tsv", "json"])
+    q.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="bind a declared parameter")
+    q.set_defaults(func=cmd_query)
+
+    s = sub.add_parser("stats", help="counts per class and completeness of events")
+    s.set_defaults(func=cmd_stats)
+
+    sv = sub.add_parser("serve", help="serve the build over HTTP (SPARQL endpoint, pages)")
+    sv.add_argument("--host", default="127.0.0.1")
+    sv.add_argument("--port", type=int, default=8000)
+    sv.add_argument("--store-dir", help="keep an on-disk store here and reuse it on later starts")
+    sv.add_argument("--allow-update", action="store_true", help="accept SPARQL Update with the token")
+    sv.add_argument("--update-token", help="bearer token for updates (or KG_UPDATE_TOKEN)")
+    sv.add_argument("--query-timeout", type=float, default=30.0, help="seconds before a query is stopped (default 30)")
+    sv.add_argument("--service-allow", action="append", metavar="URL", help="endpoint SERVICE may call (repeatable; default: Wikidata)")
+    sv.add_argument("--workers", type=int, default=2, help="query worker processes (default 2)")
+    sv.set_defaults(func=cmd_serve)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except KgError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return e.exit_code
+    except KeyboardInterrupt:
+        return 130

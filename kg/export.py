@@ -1,0 +1,108 @@
+"""Serialising the dataset through rdflib and pyoxigraph, deterministically: canonical blank-node
+labels (RDFC-1.0), sorted input, our prefixes.
+"""
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+import rdflib
+
+from kg.errors import UsageError
+from kg.namespaces import GRAPH_ASSERTED, GRAPH_INFERRED, GRAPH_ONTOLOGY, PREFIXES
+from kg.rdf import to_rdflib
+
+GRAPHS = {
+    "asserted": GRAPH_ASSERTED,
+    "inferred": GRAPH_INFERRED,
+    "ontology": GRAPH_ONTOLOGY,
+}
+"""The selectable named graphs of the build, by the name `--graph` takes."""
+
+FORMATS = {
+    "turtle": ("text/turtle", ".ttl"),
+    "ntriples": ("application/n-triples", ".nt"),
+    "nquads": ("application/n-quads", ".nq"),
+    "trig": ("application/trig", ".trig"),
+    "jsonld": ("application/ld+json", ".jsonld"),
+    "rdfxml": ("application/rdf+xml", ".rdf"),
+}
+"""Export format name -> (media type, file extension)."""
+
+QUAD_FORMATS = {"nquads", "trig"}
+
+
+def canonical_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
+    """The quads with RDFC-1.0 blank-node labels, sorted: the same input gives the same list."""
+    dataset = ox.Dataset(quads)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return sorted(dataset, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+
+
+def _rdflib_graph(triples: list[ox.Triple]) -> rdflib.Graph:
+    g = rdflib.Graph(bind_namespaces="none")
+    for prefix, ns in sorted(PREFIXES.items()):
+        g.bind(prefix, rdflib.Namespace(ns), override=True, replace=True)
+    for t in triples:
+        g.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+    return g
+
+
+def _jsonld(triples: list[ox.Triple]) -> bytes:
+    """Compact JSON-LD with our prefixes as context; nodes sorted by @id (rdflib does not)."""
+    text = _rdflib_graph(triples).serialize(format="json-ld", context=dict(sorted(PREFIXES.items())), auto_compact=True)
+    doc = json.loads(text)
+    if isinstance(doc.get("@graph"), list):
+        doc["@graph"].sort(key=lambda node: json.dumps(node, sort_keys=True))
+    return (json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+_OX_TRIPLE_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+}
+
+
+def serialize(quads: Iterable[ox.Quad], fmt: str) -> bytes:
+    """The quads in one of FORMATS; graph names are kept by nquads and trig and dropped by the rest.
+
+    >>> q = ox.Quad(ox.NamedNode("http://ex/a"), ox.NamedNode("http://ex/p"), ox.Literal("x"), ox.NamedNode("http://ex/g"))
+    >>> serialize([q], "ntriples")
+    b'<http://ex/a> <http://ex/p> "x" .\\n'
+    """
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    ordered = canonical_quads(quads)
+    if fmt == "nquads":
+        return ox.serialize(ordered, format=ox.RdfFormat.N_QUADS)
+    if fmt == "trig":
+        return ox.serialize(ordered, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+    triples = sorted({q.triple for q in ordered}, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+    if fmt == "jsonld":
+        return _jsonld(triples)
+    prefixes = None if fmt == "ntriples" else PREFIXES
+    return ox.serialize(triples, format=_OX_TRIPLE_FORMATS[fmt], prefixes=prefixes)
+
+
+def select(quads: Iterable[ox.Quad], graph: str) -> list[ox.Quad]:
+    """The quads of one named graph of the build (by name), or all of them for 'all'."""
+    if graph == "all":
+        return list(quads)
+    if graph not in GRAPHS:
+        raise UsageError(f"unknown graph {graph!r}; choose one of: {', '.join([*GRAPHS, 'all'])}")
+    wanted = ox.NamedNode(str(GRAPHS[graph]))
+    return [q for q in quads if q.graph_name == wanted]
+
+
+def quads_of(triples: Iterable[ox.Triple], graph_iri: str) -> list[ox.Quad]:
+    """Triples placed in the named graph `graph_iri`."""
+    g = ox.NamedNode(str(graph_iri))
+    return [ox.Quad(t.subject, t.predicate, t.object, g) for t in triples]
+
+
+def read_nquads(data: bytes) -> list[ox.Quad]:
+    """Quads of an N-Quads document (the build's dataset.nq)."""
+    return list(ox.parse(io.BytesIO(data), format=ox.RdfFormat.N_QUADS))

@@ -1,0 +1,70 @@
+"""The one prefix map of the project: every namespace IRI used in Python comes from here.
+
+Turtle and .rq files declare their own PREFIX lines; tests/test_namespaces.py checks they agree.
+"""
+from __future__ import annotations
+
+from rdflib import Namespace
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+BASE = "https://w3id.org/deir-ez-zor-2024/"
+
+DZO = Namespace(BASE + "ontology#")
+"""Terms: classes, properties and concept-scheme members of our ontology."""
+DZR = Namespace(BASE + "resource/")
+"""Resources: actors, places, events, relations, references."""
+DZS = Namespace(BASE + "shapes#")
+"""SHACL shapes."""
+DZG = Namespace(BASE + "graph/")
+"""Names of the named graphs of the built dataset."""
+
+ONTOLOGY_IRI = BASE + "ontology"
+GRAPH_ASSERTED = DZG["asserted"]
+GRAPH_INFERRED = DZG["inferred"]
+GRAPH_ONTOLOGY = DZG["ontology"]
+
+SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
+SCHEMA = Namespace("https://schema.org/")
+ORG = Namespace("http://www.w3.org/ns/org#")
+GEO = Namespace("http://www.opengis.net/ont/geosparql#")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+WD = Namespace("http://www.wikidata.org/entity/")
+WDT = Namespace("http://www.wikidata.org/prop/direct/")
+GN = Namespace("https://sws.geonames.org/")
+VOID = Namespace("http://rdfs.org/ns/void#")
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+
+PREFIXES: dict[str, str] = {
+    "dzo": str(DZO),
+    "dzr": str(DZR),
+    "dzs": str(DZS),
+    "dzg": str(DZG),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "owl": str(OWL),
+    "xsd": str(XSD),
+    "skos": str(SKOS),
+    "dcterms": str(DCTERMS),
+    "prov": str(PROV),
+    "sem": str(SEM),
+    "schema": str(SCHEMA),
+    "org": str(ORG),
+    "geo": str(GEO),
+    "sh": str(SH),
+    "wd": str(WD),
+    "wdt": str(WDT),
+    "gn": str(GN),
+    "void": str(VOID),
+    "sd": str(SD),
+}
+"""Prefix -> namespace IRI, shared by serialisers, the query page and the CLI."""
+
+
+def sparql_prologue(names: list[str] | None = None) -> str:
+    """PREFIX lines for the given prefixes (all of them by default).
+
+    >>> sparql_prologue(["dzo"])
+    'PREFIX dzo: <https://w3id.org/deir-ez-zor-2024/ontology#>\\n'
+    """
+    chosen = names if names is not None else sorted(PREFIXES)
+    return "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in chosen)

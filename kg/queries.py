@@ -1,0 +1,173 @@
+"""The named queries of queries/: reading their header (description, parameters, network use),
+binding parameters as SPARQL values (never by pasting text), and running them.
+
+Header syntax, in the leading comment lines of a .rq file:
+    # One or more lines of description.
+    # @param place iri: the place asked about (a full IRI or a prefixed name such as dzr:abu-kamal)
+    # @network   (the query calls SERVICE and needs the network)
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.errors import UsageError
+from kg.namespaces import PREFIXES
+
+KINDS = ("iri", "date", "string", "integer")
+_PARAM = re.compile(r"@param\s+(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<kind>\w+)\s*:\s*(?P<doc>.*)")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    kind: str
+    description: str
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    path: Path
+    description: str
+    text: str
+    parameters: tuple[Parameter, ...]
+    needs_network: bool
+
+
+def parse_header(name: str, path: Path, text: str) -> NamedQuery:
+    """A NamedQuery from the leading comment block of its text."""
+    description, params, network = [], [], False
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        body = line.lstrip("#").strip()
+        if body.startswith("@param"):
+            m = _PARAM.match(body)
+            if not m or m["kind"] not in KINDS:
+                raise UsageError(f"{path}: malformed parameter line {line!r}; expected '# @param NAME KIND: text' with KIND one of {', '.join(KINDS)}")
+            params.append(Parameter(m["name"], m["kind"], m["doc"].strip()))
+        elif body.startswith("@network"):
+            network = True
+        elif body:
+            description.append(body)
+    return NamedQuery(name, path, " ".join(description), text, tuple(params), network)
+
+
+def list_queries(root: Path) -> list[NamedQuery]:
+    """Every named query under root/queries, by name."""
+    return [parse_header(p.stem, p, p.read_text(encoding="utf-8")) for p in sorted((root / "queries").glob("*.rq"))]
+
+
+def find(root: Path, name_or_file: str) -> NamedQuery:
+    """A named query by name, or any .rq file by path."""
+    path = Path(name_or_file)
+    if path.suffix == ".rq" and path.exists():
+        return parse_header(path.stem, path, path.read_text(encoding="utf-8"))
+    for q in list_queries(root):
+        if q.name == name_or_file:
+            return q
+    names = ", ".join(q.name for q in list_queries(root))
+    raise UsageError(f"no named query {name_or_file!r}; known: {names}")
+
+
+def _term(param: Parameter, value: str):
+    if param.kind == "iri":
+        if ":" in value and not value.startswith(("http://", "https://", "urn:")):
+            prefix, _, local = value.partition(":")
+            if prefix not in PREFIXES:
+                raise UsageError(f"parameter {param.name}: unknown prefix {prefix!r} in {value!r}")
+            value = PREFIXES[prefix] + local
+        try:
+            return ox.NamedNode(value)
+        except ValueError as e:
+            raise UsageError(f"parameter {param.name}: {value!r} is not an IRI ({e})") from None
+    if param.kind == "date":
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            raise UsageError(f"parameter {param.name}: {value!r} is not a date of the form YYYY-MM-DD")
+        return ox.Literal(value, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date"))
+    if param.kind == "integer":
+        if not re.fullmatch(r"-?\d+", value):
+            raise UsageError(f"parameter {param.name}: {value!r} is not an integer")
+        return ox.Literal(value, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))
+    return ox.Literal(value)
+
+
+def bind(query: NamedQuery, values: dict[str, str]) -> dict[ox.Variable, object]:
+    """Substitutions for the query's declared parameters; unknown or missing ones are errors."""
+    declared = {p.name: p for p in query.parameters}
+    unknown = sorted(set(values) - set(declared))
+    if unknown:
+        allowed = ", ".join(declared) or "none"
+        raise UsageError(f"query {query.name!r} has no parameter {', '.join(unknown)} (it takes: {allowed})")
+    missing = sorted(set(declared) - set(values))
+    if missing:
+        raise UsageError(f"query {query.name!r} needs --param {missing[0]}=VALUE ({declared[missing[0]].description})")
+    return {ox.Variable(name): _term(declared[name], v) for name, v in values.items()}
+
+
+def parse_params(pairs: list[str]) -> dict[str, str]:
+    """name=value pairs from the command line.
+
+    >>> parse_params(["place=dzr:abu-kamal"])
+    {'place': 'dzr:abu-kamal'}
+    """
+    out = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            raise UsageError(f"--param takes name=value, not {pair!r}")
+        out[name] = value
+    return out
+
+
+@dataclass
+class Table:
+    """A SELECT result: its variables in order and rows of terms (None when unbound)."""
+
+    columns: list[str]
+    rows: list[list[object]]
+
+
+def run(store: ox.Store, query: NamedQuery, values: dict[str, str] | None = None) -> ox.QuerySolutions:
+    """Run a named SELECT over the union of the store's graphs."""
+    if query.needs_network:
+        raise UsageError(f"query {query.name!r} needs the network (SERVICE); run it on a connected endpoint")
+    subs = bind(query, values or {})
+    try:
+        result = store.query(query.text, use_default_graph_as_union=True, substitutions=subs)
+    except SyntaxError as e:
+        raise UsageError(f"query {query.name!r} is not valid SPARQL: {e}") from None
+    if not isinstance(result, ox.QuerySolutions):
+        raise UsageError(f"query {query.name!r} is not a SELECT query")
+    return result
+
+
+def table(solutions: ox.QuerySolutions) -> Table:
+    """The solutions as a Table (consumes them)."""
+    columns = [v.value for v in solutions.variables]
+    return Table(columns, [[row[c] for c in columns] for row in solutions])
+
+
+def _cell(term) -> str:
+    return "" if term is None else term.value
+
+
+RESULT_FORMATS = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
+
+
+def render(solutions: ox.QuerySolutions, fmt: str) -> bytes:
+    """Solutions as an aligned text table, or SPARQL results JSON, CSV or TSV (by pyoxigraph)."""
+    if fmt in RESULT_FORMATS:
+        return solutions.serialize(format=RESULT_FORMATS[fmt])
+    if fmt != "table":
+        raise UsageError(f"unknown result format {fmt!r}; choose table, {', '.join(RESULT_FORMATS)}")
+    t = table(solutions)
+    cells = [t.columns] + [[_cell(x) for x in row] for row in t.rows]
+    widths = [min(60, max(len(r[i]) for r in cells)) for i in range(len(t.columns))]
+    lines = ["  ".join(c[:60].ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return ("\n".join(lines) + f"\n({len(t.rows)} rows)\n").encode("utf-8")

@@ -1,0 +1,83 @@
+"""The build: deterministic, atomic, and clear about bad input."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from kg import build as build_mod
+from kg.errors import ParseError
+from tests.conftest import ROOT
+
+
+def test_build_writes_every_dist_file(dist):
+    assert sorted(p.name for p in dist.iterdir()) == sorted(build_mod.DIST_FILES)
+
+
+def test_two_builds_are_byte_identical(built, dist, tmp_path):
+    again = tmp_path / "dist"
+    build_mod.write_dist(build_mod.build(ROOT, reasoner=False), again)
+    for name in build_mod.DIST_FILES:
+        assert (again / name).read_bytes() == (dist / name).read_bytes(), name
+
+
+def test_builds_in_processes_with_other_hash_seeds_are_identical(tmp_path):
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"dist-{seed}"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-m", "kg", "--root", str(ROOT), "--dist", str(out), "build", "--no-reasoner"],
+                       check=True, env=env, capture_output=True)
+        outputs.append({n: (out / n).read_bytes() for n in build_mod.DIST_FILES})
+    assert outputs[0] == outputs[1]
+
+
+def copy_project(tmp_path):
+    project = tmp_path / "project"
+    for folder in ("ontology", "graph", "shapes", "queries"):
+        shutil.copytree(ROOT / folder, project / folder)
+    return project
+
+
+def test_a_syntax_error_names_file_and_line_and_writes_nothing(tmp_path, dist):
+    project = copy_project(tmp_path)
+    out = project / "dist"
+    shutil.copytree(dist, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    with (project / "graph" / "broken.ttl").open("w") as f:
+        f.write("@prefix dzr: <https://w3id.org/deir-ez-zor-2024/resource/> .\n\ndzr:a dzr:b \"unterminated .\n")
+    with pytest.raises(ParseError) as failure:
+        build_mod.write_dist(build_mod.build(project), out)
+    assert failure.value.path == "graph/broken.ttl" and failure.value.line == 3
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_cli_exit_codes_data_error_1_usage_error_2(tmp_path):
+    project = copy_project(tmp_path)
+    (project / "graph" / "broken.ttl").write_text("this is not turtle\n")
+    run = lambda *a: subprocess.run([sys.executable, "-m", "kg", "--root", str(project), *a],  # noqa: E731
+                                    capture_output=True, text=True)
+    bad = run("validate", "--no-reasoner")
+    assert bad.returncode == 1 and "graph/broken.ttl:1" in bad.stderr
+    assert run("export", "--format", "nonsense").returncode == 2
+    assert run("no-such-command").returncode == 2
+
+
+def test_an_unwritable_output_folder_is_a_clear_error(built, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the build's parent folder should be\n")
+    with pytest.raises(build_mod.BuildError, match="cannot write the build"):
+        build_mod.write_dist(built, blocker / "dist")
+    assert blocker.read_text().startswith("a file")
+
+
+def test_stale_detection_follows_source_changes(tmp_path, built):
+    project = copy_project(tmp_path)
+    build_mod.write_dist(built, project / "dist")
+    assert not build_mod.is_stale(project, project / "dist")
+    source = project / "graph" / "actors.ttl"
+    os.utime(source, (source.stat().st_mtime + 10, source.stat().st_mtime + 10))
+    assert build_mod.is_stale(project, project / "dist")

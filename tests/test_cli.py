@@ -1,0 +1,64 @@
+"""The command line: the README's CLI section is the real --help, and usage errors exit 2."""
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+
+def kg(*args, **kw):
+    env = {**os.environ, "COLUMNS": "100"}
+    return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True, env=env, cwd=ROOT, **kw)
+
+
+def test_readme_cli_section_matches_help():
+    readme = (ROOT / "README.md").read_text()
+    block = re.search(r"<!-- kg --help -->\n```text\n(.*?)```\n<!-- end kg --help -->", readme, re.S)
+    assert block, "README.md lost its kg --help block"
+    assert block.group(1) == kg("--help").stdout
+
+
+def test_readme_opens_with_the_two_commands():
+    readme = (ROOT / "README.md").read_text()
+    first_block = re.search(r"```sh\n(.*?)```", readme, re.S).group(1)
+    assert [line.split()[:2] for line in first_block.splitlines()] == [["make", "run"], ["make", "test"]]
+
+
+def test_ci_runs_the_readme_test_command():
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_query_list_names_every_named_query():
+    out = kg("query", "--list").stdout
+    for path in (ROOT / "queries").glob("*.rq"):
+        assert re.search(rf"^{re.escape(path.stem)}\b", out, re.M), path.stem
+
+
+def test_unknown_query_is_a_usage_error_naming_the_known_ones():
+    result = kg("query", "no-such-query")
+    assert result.returncode == 2 and "who-supported-whom" in result.stderr
+
+
+def test_unknown_parameter_is_a_usage_error():
+    result = kg("query", "events-of-actor", "--param", "colour=red")
+    assert result.returncode == 2 and "has no parameter colour" in result.stderr
+
+
+def test_missing_parameter_is_a_usage_error():
+    result = kg("query", "controller-on-date", "--param", "place=dzr:abu-kamal")
+    assert result.returncode == 2 and "needs --param day=VALUE" in result.stderr
+
+
+def test_malformed_date_parameter_is_a_usage_error():
+    result = kg("query", "controller-on-date", "--param", "place=dzr:abu-kamal", "--param", "day=yesterday")
+    assert result.returncode == 2 and "not a date" in result.stderr
+
+
+def test_allow_update_without_token_refuses_to_start():
+    env_free = {k: v for k, v in os.environ.items() if k != "KG_UPDATE_TOKEN"}
+    result = subprocess.run([sys.executable, "-m", "kg", "serve", "--allow-update"], capture_output=True,
+                            text=True, cwd=ROOT, env=env_free, timeout=60)
+    assert result.returncode == 2 and "--update-token" in result.stderr

@@ -1,0 +1,70 @@
+"""Validation: the article graph passes every rule, and every rule fires on its broken fixture."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+import rdflib
+from rdflib.namespace import RDF
+
+from kg import build as build_mod
+from kg.errors import ValidationFailed
+from kg.namespaces import SH
+from kg.validate import _name, load_shapes, sparql_rules
+from tests.conftest import DATA, ROOT
+
+BROKEN = sorted((DATA / "broken").glob("*.ttl"))
+NODE_LEVEL = [SH["or"], SH.xone, SH["and"], SH["not"], SH["class"], SH.sparql]
+
+
+def expected_rules(path) -> set[str]:
+    return {line.split(":", 1)[1].strip() for line in path.read_text().splitlines() if line.startswith("# fires:")}
+
+
+def all_rules() -> set[str]:
+    shapes = load_shapes(ROOT / "shapes")
+    rules = set()
+    for node in shapes.subjects(RDF.type, SH.NodeShape):
+        for prop in shapes.objects(node, SH.property):
+            rules.add(_name(prop, shapes))
+        if any(shapes.value(node, p) is not None for p in NODE_LEVEL):
+            rules.add(_name(node, shapes))
+    rules |= {p.stem for p in sparql_rules(ROOT / "shapes") if p.stem.endswith("-violation")}
+    return rules
+
+
+def test_the_article_graph_has_no_violations(built):
+    assert built.report.violations == []
+
+
+def test_every_rule_has_a_fixture_that_names_it():
+    named = set().union(*(expected_rules(p) for p in BROKEN))
+    assert all_rules() - named == set()
+    assert named - all_rules() == set(), "a fixture names a rule that does not exist"
+
+
+@pytest.mark.parametrize("fixture", BROKEN, ids=lambda p: p.stem)
+def test_rule_fires_on_its_broken_fixture(fixture, tmp_path):
+    graph = tmp_path / "graph"
+    graph.mkdir()
+    shutil.copy(fixture, graph / fixture.name)
+    with pytest.raises(ValidationFailed) as failure:
+        build_mod.build(ROOT, graph_dir=graph, reasoner=False)
+    fired = {f.rule for f in failure.value.report.violations}
+    assert expected_rules(fixture) - fired == set()
+
+
+def test_the_failure_message_names_rule_focus_node_and_reason(tmp_path):
+    graph = tmp_path / "graph"
+    graph.mkdir()
+    shutil.copy(DATA / "broken" / "governorate.ttl", graph / "g.ttl")
+    with pytest.raises(ValidationFailed) as failure:
+        build_mod.build(ROOT, graph_dir=graph, reasoner=False)
+    message = str(failure.value)
+    assert "[Violation] place-governorate-violation: https://w3id.org/deir-ez-zor-2024/resource/v:" in message
+    assert "no governorate" in message
+
+
+def test_shapes_parse_as_shacl():
+    shapes = load_shapes(ROOT / "shapes")
+    assert isinstance(shapes, rdflib.Graph) and len(list(shapes.subjects(RDF.type, SH.NodeShape))) >= 10
