@@ -59,8 +59,15 @@ def test_hermit_agrees_with_the_materialised_object_property_values(built):
         t for t in triples(built.asserted + built.inferred)
         if t[1] in object_properties and t[1].startswith(str(DZO))
     }
-    ours = {t for t in ours if not t[2].startswith('"')}
-    assert reasoning.hermit_object_property_values(onto, to_graph(built.asserted)) == ours
+    # Outside IRIs (Wikidata, GeoNames) are left out: no axiom derives anything from them, and
+    # owlready2 renames IRIs that end in "/" (https://sws.geonames.org/1/ becomes .../1/thing2).
+    ours = {t for t in ours if _ours(t[0]) and _ours(t[2])}
+    hermit = {t for t in reasoning.hermit_object_property_values(onto, to_graph(built.asserted)) if _ours(t[2])}
+    assert hermit == ours
+
+
+def _ours(iri: str) -> bool:
+    return iri.startswith((str(DZR), str(DZO)))
 
 
 def test_an_inconsistent_graph_fails_naming_individuals_and_axioms(tmp_path):

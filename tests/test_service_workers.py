@@ -1,0 +1,79 @@
+"""Queries run in killable worker processes: deadlines, a full pool, and the event loop kept free."""
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from tests.service_fixtures import HEAVY, SERVICE_DATA, app_client, impatient  # noqa: F401
+from kg.settings import Settings
+
+
+def test_query_past_the_deadline_is_504_naming_the_limit(impatient):
+    started = time.monotonic()
+    response = impatient.get("/sparql", params={"query": HEAVY})
+    assert response.status_code == 504
+    assert "0.5 s" in response.text
+    assert time.monotonic() - started < 5
+
+
+def _running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(") ")[1][0] not in "ZX"
+    except FileNotFoundError:
+        return False
+
+
+def test_timed_out_worker_is_killed(impatient):
+    (pid,) = impatient.app.state.pool._workers
+    impatient.get("/sparql", params={"query": HEAVY})
+    deadline = time.monotonic() + 2
+    while _running(pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not _running(pid)
+
+
+def test_service_answers_again_after_a_timeout(impatient):
+    impatient.get("/sparql", params={"query": HEAVY})
+    assert impatient.get("/sparql", params={"query": "ASK {}"}).json()["boolean"] is True
+
+
+def test_busy_pool_is_503_with_retry_after(impatient):
+    with ThreadPoolExecutor(2) as threads:
+        heavy = threads.submit(impatient.get, "/sparql", params={"query": HEAVY})
+        time.sleep(0.1)
+        response = impatient.get("/sparql", params={"query": "ASK {}"})
+        heavy.result()
+    assert response.status_code == 503
+    assert response.headers["retry-after"].isdigit()
+
+
+def test_light_queries_answer_while_a_heavy_one_runs():
+    with app_client(Settings(workers=2, query_timeout=2.0)) as client:
+        with ThreadPoolExecutor(2) as threads:
+            heavy = threads.submit(client.get, "/sparql", params={"query": HEAVY})
+            time.sleep(0.1)
+            started = time.monotonic()
+            light = client.get("/sparql", params={"query": "ASK {}"})
+            elapsed = time.monotonic() - started
+            assert heavy.result().status_code == 504
+    assert light.status_code == 200
+    assert elapsed < 1.0
+
+
+def test_health_answers_while_every_worker_is_busy(impatient):
+    with ThreadPoolExecutor(2) as threads:
+        heavy = threads.submit(impatient.get, "/sparql", params={"query": HEAVY})
+        time.sleep(0.1)
+        assert impatient.get("/health").status_code == 200
+        heavy.result()
+
+
+def test_on_disk_store_is_reused_by_a_later_start(tmp_path):
+    from kg.store import STAMP_FILE, open_store
+
+    open_store(SERVICE_DATA, tmp_path / "store")
+    stamp = (tmp_path / "store" / STAMP_FILE).stat().st_mtime_ns
+    again = open_store(SERVICE_DATA, tmp_path / "store")
+    assert (tmp_path / "store" / STAMP_FILE).stat().st_mtime_ns == stamp
+    assert len(again) == 63
