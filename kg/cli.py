@@ -32,7 +32,7 @@ def cmd_build(args) -> int:
     root = _root(args)
     dist = _dist(args, root)
     print(f"building {root.name}: ontology/ + graph/ -> {dist}", file=sys.stderr)
-    built = build_mod.build(root, progress=_progress, reasoner=not args.no_reasoner)
+    built = build_mod.build(root, progress=_progress, reasoner=not args.no_reasoner, engine=args.shacl)
     build_mod.write_dist(built, dist, progress=_progress)
     _print_findings(built.report)
     print(f"built {len(built.asserted)} asserted, {len(built.inferred)} inferred and "
@@ -48,7 +48,7 @@ def _print_findings(report) -> None:
 
 def cmd_validate(args) -> int:
     root = _root(args)
-    built = build_mod.build(root, progress=_progress, reasoner=not args.no_reasoner)
+    built = build_mod.build(root, progress=_progress, reasoner=not args.no_reasoner, engine=args.shacl)
     _print_findings(built.report)
     print("valid: no violations", file=sys.stderr)
     return 0
@@ -129,12 +129,13 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     b = sub.add_parser("build", help="parse, reason, validate and write dist/")
-    b.add_argument("--no-reasoner", action="store_true", help="skip the HermiT consistency check")
-    b.set_defaults(func=cmd_build)
-
     v = sub.add_parser("validate", help="the build without writing: report violations, exit 1 on any")
-    v.add_argument("--no-reasoner", action="store_true", help="skip the HermiT consistency check")
-    v.set_defaults(func=cmd_validate)
+    for cmd, func in ((b, cmd_build), (v, cmd_validate)):
+        cmd.add_argument("--no-reasoner", action="store_true", help="skip the HermiT consistency check")
+        cmd.add_argument("--shacl", choices=["auto", "pyshacl", "store"], default="auto",
+                         help=f"SHACL engine: pyshacl, or compiled to SPARQL in the store; auto picks the "
+                              f"store above {build_mod.LARGE} triples")
+        cmd.set_defaults(func=func)
 
     e = sub.add_parser("export", help="write the build in a standard RDF format")
     e.add_argument("--format", default="turtle", help=f"one of: {', '.join(export.FORMATS)} (default: turtle)")

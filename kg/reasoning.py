@@ -3,6 +3,7 @@ and a HermiT (owlready2) consistency check whose failures we explain with SPARQL
 """
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -24,6 +25,15 @@ class Rule:
 
     axiom: str
     construct: str
+
+    @property
+    def triggers(self) -> frozenset[str]:
+        """The IRIs in the rule's body: it can only fire again when a triple using one is new."""
+        body = self.construct.split(" WHERE ", 1)[1]
+        return frozenset(re.findall(r"<([^>]+)>", body))
+
+
+_RDF_TYPE = str(RDF.type)
 
 
 def _iri(term) -> str:
@@ -108,10 +118,10 @@ def materialise(asserted: list[ox.Triple], rules: list[Rule]) -> list[ox.Triple]
     store.bulk_extend([ox.Quad(t.subject, t.predicate, t.object) for t in asserted])
     known = {(t.subject, t.predicate, t.object) for t in asserted}
     inferred: dict[tuple, ox.Triple] = {}
-    changed = True
-    while changed:
-        changed = False
-        for rule in rules:
+    pending = list(rules)
+    while pending:
+        touched: set[str] = set()  # predicates, and classes of rdf:type triples, that got new triples
+        for rule in pending:
             fresh = []
             for t in store.query(rule.construct):
                 key = (t.subject, t.predicate, t.object)
@@ -119,9 +129,11 @@ def materialise(asserted: list[ox.Triple], rules: list[Rule]) -> list[ox.Triple]
                     known.add(key)
                     inferred[key] = t
                     fresh.append(ox.Quad(t.subject, t.predicate, t.object))
-            if fresh:
-                store.extend(fresh)
-                changed = True
+                    touched.add(t.predicate.value)
+                    if t.predicate.value == _RDF_TYPE and isinstance(t.object, ox.NamedNode):
+                        touched.add(t.object.value)
+            store.extend(fresh)
+        pending = [r for r in rules if r.triggers & touched]
     return sorted(inferred.values(), key=str)
 
 
