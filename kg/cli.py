@@ -56,10 +56,16 @@ def cmd_validate(args) -> int:
 
 def cmd_export(args) -> int:
     root = _root(args)
-    if args.format not in export.FORMATS:
-        raise UsageError(f"unknown format {args.format!r}; choose one of: {', '.join(export.FORMATS)}")
+    if args.format not in (*export.FORMATS, "quickstatements"):
+        raise UsageError(f"unknown format {args.format!r}; choose one of: {', '.join(export.FORMATS)}, quickstatements")
     dist = build_mod.ensure_built(root, _dist(args, root), progress=_progress)
-    data = export.serialize(export.select(build_mod.load_dist(dist), args.graph), args.format)
+    if args.format == "quickstatements":
+        from kg import quickstatements
+        from kg.store import open_store
+
+        data = quickstatements.render(open_store(dist)).encode("utf-8")
+    else:
+        data = export.serialize(export.select(build_mod.load_dist(dist), args.graph), args.format)
     if args.output:
         Path(args.output).write_bytes(data)
         print(f"wrote {args.output} ({len(data)} bytes)", file=sys.stderr)
@@ -138,7 +144,8 @@ def parser() -> argparse.ArgumentParser:
         cmd.set_defaults(func=func)
 
     e = sub.add_parser("export", help="write the build in a standard RDF format")
-    e.add_argument("--format", default="turtle", help=f"one of: {', '.join(export.FORMATS)} (default: turtle)")
+    e.add_argument("--format", default="turtle",
+                   help=f"one of: {', '.join(export.FORMATS)}, quickstatements (default: turtle)")
     e.add_argument("--graph", default="asserted", choices=[*export.GRAPHS, "all"], help="which graph (default: asserted)")
     e.add_argument("-o", "--output", help="file to write (default: standard output)")
     e.set_defaults(func=cmd_export)
@@ -149,6 +156,10 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("--format", default="table", choices=["table", "csv", "tsv", "json"])
     q.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="bind a declared parameter")
     q.set_defaults(func=cmd_query)
+
+    from kg import linking
+
+    linking.add_link_parser(sub)
 
     s = sub.add_parser("stats", help="counts per class and completeness of events")
     s.set_defaults(func=cmd_stats)
