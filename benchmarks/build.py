@@ -18,7 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[0] = str(ROOT)  # not benchmarks/: its http.py would shadow the standard library
 
 from kg import build as build_mod  # noqa: E402
 from kg.namespaces import DZR  # noqa: E402
@@ -72,8 +72,12 @@ def main() -> int:
 
 
 def write_synth(triples: int, path: Path) -> int:
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    from synth import generate
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("synth", ROOT / "benchmarks" / "synth.py")
+    synth = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(synth)
+    generate = synth.generate
 
     data = list(generate(triples))
     path.write_bytes(ox.serialize(data, format=ox.RdfFormat.TURTLE))

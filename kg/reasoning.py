@@ -143,32 +143,21 @@ _UNSUPPORTED_BY_HERMIT = {rdflib.XSD.date, rdflib.XSD.gYearMonth, rdflib.XSD.gYe
 
 
 def reasoning_copy(onto: rdflib.Graph, data: rdflib.Graph) -> rdflib.Graph:
-    """What HermiT gets: the ontology, the data without literals, and our individuals distinct.
+    """What HermiT gets: the ontology and the data without literals.
 
-    HermiT rejects xsd:date literals (see FACTS.md), and without a unique-name assumption a
-    functional property with two values would merge individuals instead of failing.
+    HermiT rejects xsd:date literals (see FACTS.md). No owl:AllDifferent is added: HermiT turns
+    one over n individuals into n^2 inequalities and ran out of memory at 30,000 triples, so
+    the unique-name side of functional properties is checked in SPARQL instead
+    (shapes/sparql/functional-property-violation.rq).
     """
     copy = rdflib.Graph()
     for s, p, o in onto:
         if p == RDFS.range and o in _UNSUPPORTED_BY_HERMIT:
             continue
         copy.add((s, p, o))
-    individuals = set()
     for s, p, o in data:
-        if isinstance(o, rdflib.Literal):
-            continue
-        copy.add((s, p, o))
-        for t in (s, o):
-            if isinstance(t, rdflib.URIRef) and str(t).startswith(str(DZR)):
-                individuals.add(t)
-    for ind in individuals:
-        copy.add((ind, RDF.type, OWL.NamedIndividual))
-    if len(individuals) > 1:
-        node = rdflib.BNode()
-        members = rdflib.BNode()
-        copy.add((node, RDF.type, OWL.AllDifferent))
-        copy.add((node, OWL.distinctMembers, members))
-        Collection(copy, members, sorted(individuals))
+        if not isinstance(o, rdflib.Literal):
+            copy.add((s, p, o))
     return copy
 
 

@@ -179,3 +179,10 @@ def test_pages_are_html_for_browsers(client, path):
     response = client.get(path, headers=BROWSER)
     assert response.headers["content-type"] == "text/html; charset=utf-8"
     assert re.search(r"<title>[^<]+</title>", response.text)
+
+
+def test_access_log_names_path_status_and_duration(client, caplog):
+    with caplog.at_level("INFO", logger="kg.access"):
+        client.get("/sparql", params={"query": "ASK {}"})
+    (line,) = [r.getMessage() for r in caplog.records if r.name == "kg.access"]
+    assert re.search(r"GET /sparql\?query=\S+ 200 \d+\.\dms$", line)

@@ -221,3 +221,9 @@ def test_cors_preflight_allows_post(client):
         "access-control-request-headers": "content-type"})
     assert response.status_code == 200
     assert "POST" in response.headers["access-control-allow-methods"]
+
+
+def test_nesting_that_would_overflow_the_store_parser_is_400(client):
+    query = "SELECT * WHERE { FILTER(" + "(" * 12_000 + "1" + ")" * 12_000 + ") }"
+    response = client.post("/sparql", content=query, headers={"content-type": "application/sparql-query"})
+    assert response.status_code == 400

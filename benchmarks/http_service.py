@@ -4,26 +4,21 @@ Runs the named queries plus heavy analytical ones on each server in turn, each q
 times after one warm-up, and prints p50/p90 per server with the ratio ours/Oxigraph, then the
 memory of each server (PSS summed over its processes). Servers bind to 127.0.0.1 only.
 
-    .venv/bin/python benchmarks/http.py                         # dist/dataset.nq
+    .venv/bin/python benchmarks/http_service.py                         # dist/dataset.nq
     .venv/bin/python benchmarks/synth.py --triples 1000000 -o /tmp/s.nt
-    .venv/bin/python benchmarks/http.py --data /tmp/s.nt --runs 10
+    .venv/bin/python benchmarks/http_service.py --data /tmp/s.nt --runs 10
 """
 from __future__ import annotations
-
-import sys
-from pathlib import Path
-
-# Run as a script, this file's folder comes first on sys.path and its name hides the standard
-# library's `http` package that httpx needs: take the folder off before importing anything else.
-sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).resolve().parent]
 
 import argparse
 import shutil
 import socket
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
+from pathlib import Path
 
 import httpx
 

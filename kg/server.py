@@ -1,0 +1,81 @@
+"""`kg serve`: load the last build into the store and run the service under uvicorn.
+
+`python -m kg.server DIST [options]` does the same without the CLI (tests, benchmarks).
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from pathlib import Path
+
+import uvicorn
+
+from kg.service import create_app
+from kg.settings import WIKIDATA, Settings
+from kg.store import DATASET_FILE, open_store
+
+log = logging.getLogger(__name__)
+
+
+def serve(
+    dist_dir: Path,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    store_dir: Path | None = None,
+    allow_update: bool = False,
+    update_token: str | None = None,
+    query_timeout: float = 30.0,
+    service_allow: list[str] | None = None,
+    workers: int = 2,
+) -> int:
+    """Serve `dist_dir`'s dataset until interrupted; the exit code for the CLI.
+
+    The update token comes from `update_token`, else the KG_UPDATE_TOKEN environment variable.
+    """
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    token = update_token or os.environ.get("KG_UPDATE_TOKEN") or None
+    try:
+        settings = Settings(
+            query_timeout=query_timeout,
+            workers=workers,
+            allow_update=allow_update,
+            update_token=token,
+            service_allow=tuple(service_allow if service_allow is not None else [WIKIDATA]),
+        )
+    except ValueError as error:
+        print(f"kg serve: {error}", file=sys.stderr)
+        return 2
+    if not (dist_dir / DATASET_FILE).is_file():
+        print(f"kg serve: no {DATASET_FILE} in {dist_dir}; run `kg build` first", file=sys.stderr)
+        return 1
+    store = open_store(dist_dir, store_dir)
+    app = create_app(store, settings)
+    log.info("serving %s on http://%s:%d/ (%d workers, %gs timeout, updates %s)", dist_dir, host,
+             port, workers, query_timeout, "on" if allow_update else "off")
+    uvicorn.run(app, host=host, port=port, access_log=False, log_level="info")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m kg.server", description=__doc__)
+    parser.add_argument("dist", type=Path)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--store-dir", type=Path)
+    parser.add_argument("--allow-update", action="store_true")
+    parser.add_argument("--update-token")
+    parser.add_argument("--query-timeout", type=float, default=30.0)
+    parser.add_argument("--service-allow", action="append")
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args(argv)
+    return serve(args.dist, host=args.host, port=args.port, store_dir=args.store_dir,
+                 allow_update=args.allow_update, update_token=args.update_token,
+                 query_timeout=args.query_timeout, service_allow=args.service_allow,
+                 workers=args.workers)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

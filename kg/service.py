@@ -1,0 +1,201 @@
+"""The HTTP service: `create_app(store, settings)` builds the FastAPI app (SPARQL 1.1 Protocol,
+Graph Store Protocol reads and writes, service description, VoID) and mounts the pages.
+"""
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pyoxigraph
+from fastapi import FastAPI, Request
+from fastapi.responses import PlainTextResponse, Response
+from starlette.middleware.cors import CORSMiddleware
+
+from kg import conneg, describe, pages
+from kg.accesslog import AccessLog
+from kg.policy import Refused, check_query, check_update
+from kg.protocol import media_type, read_body, read_operation
+from kg.settings import Settings
+from kg.store import QueryJob, Reply, used_prefixes
+from kg.web import Pages
+from kg.workers import Busy, Timeout, WorkerFailed, WorkerPool
+
+log = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parent.parent
+"""The repository: named queries under queries/, YASGUI under web/node_modules."""
+GRAPH_STORE_PATH = "/rdf-graph-store"
+
+
+def to_response(reply: Reply) -> Response:
+    headers = {"content-type": reply.content_type, "vary": "Accept", **reply.headers}
+    return Response(reply.body, status_code=reply.status, headers=headers)
+
+
+def _errors(app: FastAPI, settings: Settings) -> None:
+    async def refused(request: Request, error: Refused) -> Response:
+        headers = {"www-authenticate": "Bearer"} if error.status == 401 else None
+        return PlainTextResponse(error.message, status_code=error.status, headers=headers)
+
+    async def busy(request: Request, error: Busy) -> Response:
+        return PlainTextResponse(f"{error}; retry later", status_code=503,
+                                 headers={"retry-after": str(settings.retry_after)})
+
+    async def timeout(request: Request, error: Timeout) -> Response:
+        return PlainTextResponse(str(error), status_code=504)
+
+    async def failed(request: Request, error: WorkerFailed) -> Response:
+        log.error("worker failed on %s %s:\n%s", request.method, request.url.path, error)
+        return PlainTextResponse("internal error (logged)", status_code=500)
+
+    app.add_exception_handler(Refused, refused)
+    app.add_exception_handler(Busy, busy)
+    app.add_exception_handler(Timeout, timeout)
+    app.add_exception_handler(WorkerFailed, failed)
+
+
+def _authorize(request: Request, settings: Settings) -> None:
+    """Writes need --allow-update (else 403) and the bearer token (else 401)."""
+    if not settings.allow_update:
+        raise Refused(403, "this service is read-only (start it with --allow-update to write)")
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(),
+                                                             settings.update_token.encode()):
+        raise Refused(401, "updates need the header Authorization: Bearer <update token>")
+
+
+def _endpoint(request: Request) -> str:
+    return str(request.url.replace(query=None, fragment=None))
+
+
+def _serialized(triples: list[pyoxigraph.Triple], offer: conneg.Offer) -> Response:
+    body = pyoxigraph.serialize(triples, format=offer.format, prefixes=used_prefixes(triples))
+    return Response(body, headers={"content-type": offer.content_type, "vary": "Accept"})
+
+
+def _negotiate(kind: conneg.Kind, request: Request) -> conneg.Offer:
+    offer = conneg.choose(kind, request.headers.get("accept"))
+    if offer is None:
+        raise Refused(406, f"no acceptable format; offered: {conneg.offered(kind)}")
+    return offer
+
+
+def _sparql_routes(app: FastAPI, pool: WorkerPool, settings: Settings, web: Pages) -> None:
+    @app.api_route("/sparql", methods=["GET", "POST"])
+    async def sparql(request: Request) -> Response:
+        operation = await read_operation(request, settings)
+        base = _endpoint(request)
+        if operation.kind is None:
+            if request.method == "POST":
+                raise Refused(400, "a POST needs a query or an update")
+            offer = _negotiate(conneg.Kind.PAGE, request)
+            if offer is conneg.HTML:
+                return web.query_page(request)
+            return _serialized(describe.service_description(base, settings), offer)
+        if operation.kind == "update":
+            _authorize(request, settings)
+            text = check_update(operation.text, settings, base,
+                                operation.default_graphs, operation.named_graphs)
+            return to_response(await pool.write("update", (text, base)))
+        checked = check_query(operation.text, settings, base)
+        protocol_dataset = bool(operation.default_graphs or operation.named_graphs)
+        job = QueryJob(
+            checked.text,
+            accept=request.headers.get("accept"),
+            base_iri=base,
+            union_default=not checked.has_dataset_clause,
+            default_graphs=tuple(operation.default_graphs) if protocol_dataset else None,
+            named_graphs=tuple(operation.named_graphs) if protocol_dataset else None,
+        )
+        return to_response(await pool.query(job))
+
+    @app.get("/.well-known/void")
+    async def void(request: Request) -> Response:
+        offer = _negotiate(conneg.Kind.GRAPH, request)
+        reply = await pool.query(QueryJob(describe.COUNTS, accept="application/sparql-results+json"))
+        counts = {row["g"]["value"]: int(row["triples"]["value"]) for row in pages.rows(reply)}
+        return _serialized(describe.void(str(request.base_url), counts), offer)
+
+
+def _graph_target(request: Request) -> str | None:
+    """The graph a Graph Store request names: ?graph=IRI, or ?default (None)."""
+    names = request.query_params.getlist("graph")
+    has_default = "default" in request.query_params
+    if len(names) + has_default != 1:
+        raise Refused(400, "name exactly one graph: ?graph=<IRI> or ?default")
+    if has_default:
+        return None
+    try:
+        return pyoxigraph.NamedNode(names[0]).value
+    except ValueError as error:
+        raise Refused(400, f"graph is not an absolute IRI: {names[0]!r}") from error
+
+
+def _graph_store_routes(app: FastAPI, pool: WorkerPool, settings: Settings) -> None:
+    @app.api_route(GRAPH_STORE_PATH, methods=["GET", "HEAD"])
+    async def graph_get(request: Request) -> Response:
+        """A named graph, or the default graph (the union of the named graphs)."""
+        graph = _graph_target(request)
+        offer = _negotiate(conneg.Kind.GRAPH, request)
+        accept = offer.media_type
+        if graph is None:
+            reply = await pool.query(QueryJob("CONSTRUCT WHERE { ?s ?p ?o }", accept=accept))
+        else:
+            node = pyoxigraph.NamedNode(graph)
+            exists, reply = await pool.batch([
+                QueryJob("ASK { GRAPH ?g { } }", substitutions=(("g", node),)),
+                QueryJob("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }", accept=accept,
+                         substitutions=(("g", node),)),
+            ])
+            if not json.loads(exists.body)["boolean"]:
+                raise Refused(404, f"no graph <{graph}> in this store")
+        response = to_response(reply)
+        return Response(status_code=200, headers=dict(response.headers)) if request.method == "HEAD" else response
+
+    @app.api_route(GRAPH_STORE_PATH, methods=["PUT", "POST", "DELETE"])
+    async def graph_write(request: Request) -> Response:
+        _authorize(request, settings)
+        graph = _graph_target(request)
+        kind = None
+        body = b""
+        if request.method != "DELETE":
+            kind, _ = media_type(request)
+            body = await read_body(request, settings)
+        return to_response(await pool.write("graph", (request.method, graph, body, kind)))
+
+
+def create_app(store: pyoxigraph.Store, settings: Settings | None = None, *, root: Path = ROOT) -> FastAPI:
+    """The service over `store`; its worker processes start and stop with the app's lifespan."""
+    settings = settings or Settings()
+    pool = WorkerPool(store, settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        pool.start()
+        try:
+            yield
+        finally:
+            pool.close()
+
+    app = FastAPI(title="Deir ez-Zor 2024 knowledge graph", lifespan=lifespan,
+                  docs_url=None, redoc_url=None, openapi_url=None)
+    app.state.pool = pool
+    app.state.settings = settings
+    _errors(app, settings)
+    web = Pages(pool, settings, root)
+    _sparql_routes(app, pool, settings, web)
+    _graph_store_routes(app, pool, settings)
+    app.include_router(web.router)
+    web.mount_static(app)
+
+    @app.get("/health")
+    async def health() -> dict:
+        return {"status": "ok", "workers": settings.workers, "idle_workers": pool.idle}
+
+    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
+                       allow_headers=["Accept", "Content-Type"], allow_credentials=False)
+    app.add_middleware(AccessLog)
+    return app

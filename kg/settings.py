@@ -1,0 +1,34 @@
+"""The service's settings: limits, policy and workers, as one immutable value passed around."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+WIKIDATA = "https://query.wikidata.org/sparql"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What `kg serve` can tune; the defaults are the safe ones."""
+
+    query_timeout: float = 30.0
+    """Seconds a query may run before its worker is killed and the client gets 504."""
+    workers: int = 2
+    """Worker processes answering queries in parallel."""
+    queue_wait: float = 2.0
+    """Seconds a request waits for a free worker before a 503."""
+    max_query_length: int = 64 * 1024
+    """Characters in a query or update; longer ones get 413 before any parsing."""
+    max_body_bytes: int = 16 * 1024 * 1024
+    """Bytes in a request body (Graph Store uploads included); larger ones get 413."""
+    allow_update: bool = False
+    update_token: str | None = None
+    service_allow: tuple[str, ...] = field(default=(WIKIDATA,))
+    """Endpoints a SERVICE clause may call; any other is refused with 403."""
+    retry_after: int = 2
+    """Seconds suggested to a client refused with 503."""
+
+    def __post_init__(self) -> None:
+        if self.allow_update and not self.update_token:
+            raise ValueError("--allow-update needs an update token (--update-token or KG_UPDATE_TOKEN)")
+        if self.workers < 1:
+            raise ValueError("at least one worker is needed")

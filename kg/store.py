@@ -1,0 +1,170 @@
+"""The only code that touches the triple store: opening and loading it, running queries,
+updates and Graph Store writes on it. These functions run inside the worker processes.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph
+
+from kg import conneg
+from kg.namespaces import PREFIXES
+
+log = logging.getLogger(__name__)
+
+DATASET_FILE = "dataset.nq"
+STAMP_FILE = "kg-source.sha256"
+"""In an on-disk store, the digest of the N-Quads it was loaded from: a later start reuses it."""
+
+
+def _digest(path: Path) -> str:
+    sha = hashlib.sha256()
+    with path.open("rb") as stream:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            sha.update(chunk)
+    return sha.hexdigest()
+
+
+def open_store(dist_dir: Path, store_dir: Path | None = None) -> pyoxigraph.Store:
+    """The built dataset in a store: in memory, or on disk reused while the build is unchanged."""
+    source = dist_dir / DATASET_FILE
+    if store_dir is None:
+        store = pyoxigraph.Store()
+        store.load(path=str(source), format=pyoxigraph.RdfFormat.N_QUADS)
+        return store
+    store_dir.mkdir(parents=True, exist_ok=True)
+    stamp = store_dir / STAMP_FILE
+    digest = _digest(source)
+    store = pyoxigraph.Store(str(store_dir))
+    if not stamp.exists() or stamp.read_text().strip() != digest:
+        log.info("loading %s into the on-disk store %s", source, store_dir)
+        store.clear()
+        store.bulk_load(path=str(source), format=pyoxigraph.RdfFormat.N_QUADS)
+        store.flush()
+        stamp.write_text(digest + "\n")
+    # Compacted and flushed, RocksDB's background threads stay idle when workers are forked.
+    store.optimize()
+    return store
+
+
+@dataclass(frozen=True)
+class QueryJob:
+    """A query as the protocol handed it over, already checked by kg.policy."""
+
+    text: str
+    accept: str | None = None
+    base_iri: str | None = None
+    union_default: bool = True
+    """Default graph = union of the named graphs (unless the query or protocol names one)."""
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+    substitutions: tuple[tuple[str, pyoxigraph.NamedNode | pyoxigraph.Literal], ...] = ()
+    """Variable name -> term bound before evaluation (SEP-0007), so pages never splice text."""
+
+
+@dataclass(frozen=True)
+class Reply:
+    status: int
+    content_type: str
+    body: bytes
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+def _text(status: int, message: str) -> Reply:
+    return Reply(status, "text/plain; charset=utf-8", message.encode())
+
+
+def _dataset_arguments(job: QueryJob) -> dict:
+    if job.default_graphs is None and job.named_graphs is None:
+        return {"use_default_graph_as_union": job.union_default}
+    # A protocol dataset replaces the query's: what it does not name is empty.
+    return {
+        "default_graph": [pyoxigraph.NamedNode(iri) for iri in job.default_graphs or ()],
+        "named_graphs": [pyoxigraph.NamedNode(iri) for iri in job.named_graphs or ()],
+    }
+
+
+def _kind(result: object) -> conneg.Kind:
+    if isinstance(result, pyoxigraph.QueryBoolean):
+        return conneg.Kind.BOOLEAN
+    if isinstance(result, pyoxigraph.QuerySolutions):
+        return conneg.Kind.SOLUTIONS
+    return conneg.Kind.GRAPH
+
+
+def used_prefixes(triples: list[pyoxigraph.Triple], limit: int = 100_000) -> dict[str, str]:
+    """The project's prefixes that the triples use (all of them past `limit` triples)."""
+    if len(triples) > limit:
+        return PREFIXES
+    iris = {term.value for t in triples for term in t if isinstance(term, pyoxigraph.NamedNode)}
+    return {p: ns for p, ns in PREFIXES.items() if any(iri.startswith(ns) for iri in iris)}
+
+
+def run_query(store: pyoxigraph.Store, job: QueryJob) -> Reply:
+    """Evaluate a query and write its result in the negotiated format."""
+    substitutions = {pyoxigraph.Variable(name): term for name, term in job.substitutions}
+    try:
+        result = store.query(
+            job.text, base_iri=job.base_iri, substitutions=substitutions, **_dataset_arguments(job)
+        )
+    except SyntaxError as error:
+        return _text(400, f"query syntax error: {error}")
+    kind = _kind(result)
+    offer = conneg.choose(kind, job.accept)
+    if offer is None:
+        return _text(406, f"no acceptable format; this {kind.value} result is offered as: "
+                          f"{conneg.offered(kind)}")
+    if kind is conneg.Kind.GRAPH:
+        triples = list(result)
+        body = pyoxigraph.serialize(triples, format=offer.format, prefixes=used_prefixes(triples))
+    else:
+        body = result.serialize(format=offer.format)
+    return Reply(200, offer.content_type, body)
+
+
+def run_update(store: pyoxigraph.Store, text: str, base_iri: str | None) -> Reply:
+    """Apply an update checked by kg.policy, all or nothing."""
+    try:
+        store.update(text, base_iri=base_iri)
+    except SyntaxError as error:
+        return _text(400, f"update syntax error: {error}")
+    return Reply(204, "text/plain; charset=utf-8", b"")
+
+
+def _graph(name: str | None) -> pyoxigraph.NamedNode | pyoxigraph.DefaultGraph:
+    return pyoxigraph.DefaultGraph() if name is None else pyoxigraph.NamedNode(name)
+
+
+def write_graph(
+    store: pyoxigraph.Store, method: str, graph: str | None, data: bytes, media_type: str | None
+) -> Reply:
+    """Graph Store Protocol writes: PUT replaces, POST adds to, DELETE removes a graph."""
+    target = _graph(graph)
+    existed = graph is None or store.contains_named_graph(target)
+    if method == "DELETE":
+        if not existed:
+            return _text(404, f"no graph <{graph}>")
+        store.clear_graph(target) if graph is None else store.remove_graph(target)
+        return Reply(204, "text/plain; charset=utf-8", b"")
+    rdf_format = pyoxigraph.RdfFormat.from_media_type(media_type or "")
+    if rdf_format is None:
+        return _text(415, f"cannot read {media_type!r} as RDF")
+    try:
+        quads = [
+            pyoxigraph.Quad(t.subject, t.predicate, t.object, target)
+            for t in pyoxigraph.parse(data, format=rdf_format, base_iri=graph, without_named_graphs=True)
+        ]
+    except SyntaxError as error:
+        return _text(400, f"RDF syntax error: {error}")
+    if method == "PUT" and existed:
+        store.clear_graph(target)
+    store.extend(quads)
+    return Reply(204 if existed else 201, "text/plain; charset=utf-8", b"")
+
+
+def flush(store: pyoxigraph.Store) -> None:
+    """Make writes durable (on disk) before new workers are forked from this store."""
+    store.flush()

@@ -1,0 +1,265 @@
+"""Worker processes that run queries where they can be killed at their deadline.
+
+A single-threaded zygote holds the store and forks workers that share its memory copy-on-write.
+Updates run in the zygote; workers forked before an update are retired, so later queries see it.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import signal
+import socket
+import threading
+import traceback
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from multiprocessing import Pipe
+from multiprocessing.connection import Connection
+from multiprocessing.reduction import recv_handle, send_handle
+
+import pyoxigraph
+
+from kg import store as kg_store
+from kg.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class Busy(Exception):
+    """Every worker stayed busy for the whole queue wait: answer 503."""
+
+
+class Timeout(Exception):
+    """The query outlived its deadline and its worker was killed: answer 504."""
+
+
+class WorkerFailed(Exception):
+    """The worker died or raised: a bug or a crash, answer 500 and log it."""
+
+
+def _child_signals() -> None:
+    # Ctrl-C reaches the whole process group; only the server process should react to it.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _serve(conn: Connection, handle: Callable[[str, object], object]) -> None:
+    """Answer requests on conn until the other end closes it."""
+    while True:
+        try:
+            kind, payload = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            conn.send(("ok", handle(kind, payload)))
+        except Exception:  # noqa: BLE001 - shipped to the server, which logs it and answers 500
+            conn.send(("error", traceback.format_exc()))
+
+
+def _worker_main(store: pyoxigraph.Store, conn: Connection) -> None:
+    def handle(kind: str, payload: object) -> object:
+        if kind == "query":
+            return kg_store.run_query(store, payload)
+        if kind == "batch":
+            return [kg_store.run_query(store, job) for job in payload]
+        raise ValueError(f"unknown job {kind!r}")
+
+    _serve(conn, handle)
+
+
+def _zygote_main(store: pyoxigraph.Store, control: Connection) -> None:
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps killed workers
+
+    def handle(kind: str, payload: object) -> object:
+        if kind == "spawn":
+            fd = recv_handle(control)
+            pid = os.fork()
+            if pid == 0:
+                try:
+                    control.close()
+                    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+                    _worker_main(store, Connection(fd))
+                finally:
+                    os._exit(0)
+            os.close(fd)
+            return pid
+        if kind == "update":
+            reply = kg_store.run_update(store, *payload)
+        elif kind == "graph":
+            reply = kg_store.write_graph(store, *payload)
+        else:
+            raise ValueError(f"unknown job {kind!r}")
+        kg_store.flush(store)
+        return reply
+
+    _serve(control, handle)
+
+
+@dataclass
+class _Worker:
+    pid: int
+    conn: Connection
+    generation: int
+
+
+class WorkerPool:
+    """Runs jobs on a fixed number of forked workers, with a deadline for each."""
+
+    def __init__(self, store: pyoxigraph.Store, settings: Settings) -> None:
+        self._store = store
+        self._settings = settings
+        self._generation = 0
+        self._lock = threading.Lock()
+        self._tasks: set[asyncio.Task] = set()
+        self._workers: dict[int, _Worker] = {}
+        self._control: Connection | None = None
+        self._zygote_pid = 0
+        self._executor = ThreadPoolExecutor(settings.workers + 4, thread_name_prefix="kg-pool")
+        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
+        self._update_lock = asyncio.Lock()
+
+    def start(self) -> None:
+        control, theirs = Pipe(duplex=True)
+        pid = os.fork()
+        if pid == 0:
+            try:
+                control.close()
+                _child_signals()
+                _zygote_main(self._store, theirs)
+            finally:
+                os._exit(0)
+        theirs.close()
+        self._control, self._zygote_pid = control, pid
+        for _ in range(self._settings.workers):
+            self._idle.put_nowait(self._spawn())
+
+    def close(self) -> None:
+        with self._lock:
+            control, self._control = self._control, None
+        for task in self._tasks:
+            task.cancel()
+        for worker in list(self._workers.values()):
+            self._kill(worker)
+        if control is not None:
+            control.close()  # the zygote exits when it reads EOF
+            os.waitpid(self._zygote_pid, 0)
+        self._executor.shutdown(wait=True, cancel_futures=True)
+        for worker in list(self._workers.values()):  # spawned while closing
+            self._kill(worker)
+
+    @property
+    def idle(self) -> int:
+        return self._idle.qsize()
+
+    def _call_zygote(self, kind: str, payload: object) -> object:
+        with self._lock:
+            self._control.send((kind, payload))
+            status, result = self._control.recv()
+        if status != "ok":
+            raise WorkerFailed(result)
+        return result
+
+    def _spawn(self) -> _Worker:
+        ours, theirs = socket.socketpair()
+        try:
+            with self._lock:
+                if self._control is None:
+                    raise WorkerFailed("the pool is closed")
+                self._control.send(("spawn", None))
+                send_handle(self._control, theirs.fileno(), self._zygote_pid)
+                status, pid = self._control.recv()
+        except BaseException:
+            ours.close()
+            raise
+        finally:
+            theirs.close()
+        if status != "ok":
+            ours.close()
+            raise WorkerFailed(pid)
+        worker = _Worker(pid, Connection(ours.detach()), self._generation)
+        self._workers[pid] = worker
+        return worker
+
+    def _kill(self, worker: _Worker) -> None:
+        self._workers.pop(worker.pid, None)
+        try:
+            os.kill(worker.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        worker.conn.close()
+
+    def _replace(self, worker: _Worker) -> None:
+        """Kill a worker and put a fresh one in the queue, in the background."""
+        self._kill(worker)
+
+        async def respawn() -> None:
+            try:
+                fresh = await asyncio.get_running_loop().run_in_executor(self._executor, self._spawn)
+            except WorkerFailed:
+                if self._control is not None:
+                    log.exception("could not replace a worker")
+                return
+            self._idle.put_nowait(fresh)
+
+        task = asyncio.create_task(respawn())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _acquire(self) -> _Worker:
+        try:
+            worker = await asyncio.wait_for(self._idle.get(), self._settings.queue_wait)
+        except TimeoutError as error:
+            raise Busy(f"all {self._settings.workers} workers are busy") from error
+        if worker.generation != self._generation:
+            self._kill(worker)
+            worker = await asyncio.get_running_loop().run_in_executor(self._executor, self._spawn)
+        return worker
+
+    def _release(self, worker: _Worker) -> None:
+        if worker.generation == self._generation:
+            self._idle.put_nowait(worker)
+        else:
+            self._replace(worker)
+
+    async def run(self, kind: str, payload: object, timeout: float | None = None) -> object:
+        """Run a job on a worker; kill it at the deadline (Timeout) and replace it."""
+        deadline = self._settings.query_timeout if timeout is None else timeout
+        loop = asyncio.get_running_loop()
+        worker = await self._acquire()
+        try:
+            worker.conn.send((kind, payload))
+            ready = await loop.run_in_executor(self._executor, worker.conn.poll, deadline)
+            if not ready:
+                self._replace(worker)
+                raise Timeout(f"query exceeded the time limit of {deadline:g} s")
+            status, result = await loop.run_in_executor(self._executor, worker.conn.recv)
+        except (EOFError, OSError) as error:
+            self._replace(worker)
+            raise WorkerFailed(f"worker {worker.pid} died") from error
+        except asyncio.CancelledError:
+            # The client went away: stop its query rather than let it run to the end.
+            self._replace(worker)
+            raise
+        self._release(worker)
+        if status != "ok":
+            raise WorkerFailed(result)
+        return result
+
+    async def query(self, job: kg_store.QueryJob) -> kg_store.Reply:
+        return await self.run("query", job)
+
+    async def batch(self, jobs: list[kg_store.QueryJob]) -> list[kg_store.Reply]:
+        return await self.run("batch", jobs)
+
+    async def write(self, kind: str, payload: tuple) -> kg_store.Reply:
+        """Apply an update or Graph Store write in the zygote; retire every older worker."""
+        loop = asyncio.get_running_loop()
+        async with self._update_lock:
+            reply = await loop.run_in_executor(self._executor, self._call_zygote, kind, payload)
+            if reply.status < 300:
+                self._generation += 1
+                while not self._idle.empty():
+                    self._replace(self._idle.get_nowait())
+        return reply
