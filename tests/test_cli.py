@@ -62,3 +62,18 @@ def test_allow_update_without_token_refuses_to_start():
     result = subprocess.run([sys.executable, "-m", "kg", "serve", "--allow-update"], capture_output=True,
                             text=True, cwd=ROOT, env=env_free, timeout=60)
     assert result.returncode == 2 and "--update-token" in result.stderr
+
+
+def test_link_missing_lists_unlinked_entities_offline(tmp_path):
+    result = kg("--dist", str(tmp_path / "dist"), "link", "--missing")
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("https://w3id.org/deir-ez-zor-2024/resource/abu-hamam\t") for line in lines)
+    assert not any("/resource/deir-ez-zor-governorate\t" in line for line in lines), "a linked entity is listed"
+
+
+def test_export_quickstatements_carries_the_wikipedia_import_convention(tmp_path):
+    result = kg("--dist", str(tmp_path / "dist"), "export", "--format", "quickstatements")
+    assert result.returncode == 0
+    statements = [line for line in result.stdout.splitlines() if "\tP" in line]
+    assert statements and all("\tS143\tQ328\tS4656\t" in line for line in statements)
