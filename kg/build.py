@@ -126,14 +126,14 @@ def build(
 def write_dist(built: Built, dist: Path, *, progress: Progress | None = None) -> None:
     """Write every file of DIST_FILES into `dist`, replacing it only once all are written."""
     t = time.perf_counter()
-    quads = built.quads()
+    quads = export.canonical_quads(built.quads())
     tmp = dist.with_name(f".{dist.name}.tmp-{os.getpid()}")
     old = dist.with_name(f".{dist.name}.old-{os.getpid()}")
     try:
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
         for name, (graph, fmt) in DIST_FILES.items():
-            (tmp / name).write_bytes(export.serialize(export.select(quads, graph), fmt))
+            (tmp / name).write_bytes(export.serialize(export.select(quads, graph), fmt, canonical=True))
         if dist.exists():
             dist.rename(old)
         tmp.rename(dist)

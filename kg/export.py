@@ -34,11 +34,22 @@ FORMATS = {
 QUAD_FORMATS = {"nquads", "trig"}
 
 
+def _key(q: ox.Quad) -> tuple[str, str, str, str]:
+    return (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
+
+
 def canonical_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
-    """The quads with RDFC-1.0 blank-node labels, sorted: the same input gives the same list."""
-    dataset = ox.Dataset(quads)
-    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    return sorted(dataset, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+    """The quads with RDFC-1.0 blank-node labels, sorted: the same input gives the same list.
+
+    Canonicalisation only touches blank nodes, so quads without any skip it (it costs seconds
+    per million quads).
+    """
+    quads = list(quads)
+    if any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) for q in quads):
+        dataset = ox.Dataset(quads)
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+        quads = list(dataset)
+    return sorted(set(quads), key=_key)
 
 
 def _rdflib_graph(triples: list[ox.Triple]) -> rdflib.Graph:
@@ -66,8 +77,16 @@ _OX_TRIPLE_FORMATS = {
 }
 
 
-def serialize(quads: Iterable[ox.Quad], fmt: str) -> bytes:
+JSONLD_COMPACT_LIMIT = 200_000
+"""Up to this many triples JSON-LD is compacted with our prefixes (rdflib); above, rdflib takes
+minutes, so pyoxigraph writes it expanded."""
+
+
+def serialize(quads: Iterable[ox.Quad], fmt: str, *, canonical: bool = False) -> bytes:
     """The quads in one of FORMATS; graph names are kept by nquads and trig and dropped by the rest.
+
+    `canonical=True` says the quads already come from canonical_quads (the build canonicalises
+    once for all its files).
 
     >>> q = ox.Quad(ox.NamedNode("http://ex/a"), ox.NamedNode("http://ex/p"), ox.Literal("x"), ox.NamedNode("http://ex/g"))
     >>> serialize([q], "ntriples")
@@ -75,14 +94,16 @@ def serialize(quads: Iterable[ox.Quad], fmt: str) -> bytes:
     """
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
-    ordered = canonical_quads(quads)
+    ordered = list(quads) if canonical else canonical_quads(quads)
     if fmt == "nquads":
         return ox.serialize(ordered, format=ox.RdfFormat.N_QUADS)
     if fmt == "trig":
         return ox.serialize(ordered, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
     triples = sorted({q.triple for q in ordered}, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
     if fmt == "jsonld":
-        return _jsonld(triples)
+        if len(triples) <= JSONLD_COMPACT_LIMIT:
+            return _jsonld(triples)
+        return ox.serialize(triples, format=ox.RdfFormat.JSON_LD)
     prefixes = None if fmt == "ntriples" else PREFIXES
     return ox.serialize(triples, format=_OX_TRIPLE_FORMATS[fmt], prefixes=prefixes)
 
