@@ -87,10 +87,11 @@ def cmd_query(args) -> int:
     query = queries.find(root, args.name)
     values = queries.parse_params(args.param)
     queries.bind(query, values)  # usage errors before any build work
-    from kg.store import open_store
+    from kg import datasets
 
-    dist = build_mod.ensure_built(root, _dist(args, root), progress=_progress)
-    solutions = queries.run(open_store(dist), query, values)
+    dist = None if args.no_build_data else build_mod.ensure_built(root, _dist(args, root), progress=_progress)
+    store = datasets.open_dataset(datasets.sources(dist, args.load))
+    solutions = queries.run(store, query, values)
     sys.stdout.buffer.write(queries.render(solutions, args.format))
     return 0
 
@@ -114,7 +115,10 @@ def cmd_serve(args) -> int:
         raise UsageError("--allow-update needs --update-token TOKEN (or KG_UPDATE_TOKEN)")
     from kg.server import serve
 
-    dist = build_mod.ensure_built(root, _dist(args, root), progress=_progress)
+    if args.no_build_data or args.sparql_endpoint:
+        dist = _dist(args, root)
+    else:
+        dist = build_mod.ensure_built(root, _dist(args, root), progress=_progress)
     return serve(
         dist,
         host=args.host,
@@ -125,7 +129,46 @@ def cmd_serve(args) -> int:
         query_timeout=args.query_timeout,
         service_allow=args.service_allow or None,
         workers=args.workers,
+        load=[Path(f) for f in args.load],
+        build_data=not args.no_build_data,
+        sparql_endpoint=args.sparql_endpoint,
+        sparql_update=args.sparql_update,
     )
+
+
+def cmd_push(args) -> int:
+    import getpass
+    import os
+
+    from kg import datasets, push
+
+    if args.password and not args.user:
+        raise UsageError("--password needs --user")
+    password = args.password or os.environ.get("KG_STORE_PASSWORD")
+    if args.user and password is None:
+        password = getpass.getpass(f"password for {args.user}: ") if sys.stdin.isatty() else ""
+    root = _root(args)
+    dist = None if args.no_build_data else build_mod.ensure_built(root, _dist(args, root), progress=_progress)
+    store = datasets.open_dataset(datasets.sources(dist, args.load))
+    target = push.shown(args.store or args.update)
+
+    def report(done: push.Pushed) -> None:
+        graph = f"<{done.graph}>" if done.graph else "the default graph"
+        print(f"  {graph}: {done.triples} triples in {done.requests} request(s)", file=sys.stderr)
+
+    print(f"pushing to {target} ({'appending' if args.append else 'replacing graphs'})", file=sys.stderr)
+    done = push.push(store, store_url=args.store, update_url=args.update, append=args.append,
+                     auth=push.make_auth(args.user, password, args.token, args.digest),
+                     timeout=args.timeout, report=report)
+    print(f"pushed {sum(d.triples for d in done)} triples in {len(done)} graphs to {target}", file=sys.stderr)
+    return 0
+
+
+def _add_load_options(cmd) -> None:
+    cmd.add_argument("--load", action="append", default=[], metavar="FILE",
+                     help="also load this RDF file (.ttl .nt .nq .trig .rdf .jsonld) into the graph "
+                          "named by its file: URI (repeatable)")
+    cmd.add_argument("--no-build-data", action="store_true", help="leave the build out: only the --load files")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -155,6 +198,7 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("--list", action="store_true", help="list the named queries")
     q.add_argument("--format", default="table", choices=["table", "csv", "tsv", "json"])
     q.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="bind a declared parameter")
+    _add_load_options(q)
     q.set_defaults(func=cmd_query)
 
     from kg import linking
@@ -173,7 +217,24 @@ def parser() -> argparse.ArgumentParser:
     sv.add_argument("--query-timeout", type=float, default=30.0, help="seconds before a query is stopped (default 30)")
     sv.add_argument("--service-allow", action="append", metavar="URL", help="endpoint SERVICE may call (repeatable; default: Wikidata)")
     sv.add_argument("--workers", type=int, default=2, help="query worker processes (default 2)")
+    _add_load_options(sv)
+    sv.add_argument("--sparql-endpoint", metavar="URL",
+                    help="serve a remote store's SPARQL endpoint instead of the build (see README)")
+    sv.add_argument("--sparql-update", metavar="URL", help="the remote store's update endpoint, for --allow-update")
     sv.set_defaults(func=cmd_serve)
+
+    pu = sub.add_parser("push", help="upload the build, named graphs kept, to another triple store")
+    target = pu.add_mutually_exclusive_group(required=True)
+    target.add_argument("--store", metavar="URL", help="Graph Store Protocol endpoint: PUT URL?graph=IRI per graph")
+    target.add_argument("--update", metavar="URL", help="SPARQL Update endpoint: DROP + INSERT DATA in batches")
+    pu.add_argument("--append", action="store_true", help="add to the graphs (POST / no DROP) instead of replacing them")
+    pu.add_argument("--user", help="user name for HTTP Basic authentication")
+    pu.add_argument("--password", help="its password (or KG_STORE_PASSWORD; asked for when missing)")
+    pu.add_argument("--digest", action="store_true", help="HTTP Digest instead of Basic (Virtuoso)")
+    pu.add_argument("--token", help="bearer token (Authorization: Bearer)")
+    pu.add_argument("--timeout", type=float, default=300.0, help="seconds per request (default 300)")
+    _add_load_options(pu)
+    pu.set_defaults(func=cmd_push)
     return p
 
 

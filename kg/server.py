@@ -12,9 +12,12 @@ from pathlib import Path
 
 import uvicorn
 
+from kg import datasets
+from kg.errors import KgError
+from kg.remote import RemoteError, RemoteStore, shown
 from kg.service import create_app
 from kg.settings import WIKIDATA, Settings
-from kg.store import DATASET_FILE, open_store
+from kg.store import DATASET_FILE
 
 log = logging.getLogger(__name__)
 
@@ -30,10 +33,17 @@ def serve(
     query_timeout: float = 30.0,
     service_allow: list[str] | None = None,
     workers: int = 2,
+    max_result_bytes: int = Settings.max_result_bytes,
+    load: list[Path] | tuple[Path, ...] = (),
+    build_data: bool = True,
+    sparql_endpoint: str | None = None,
+    sparql_update: str | None = None,
 ) -> int:
     """Serve `dist_dir`'s dataset until interrupted; the exit code for the CLI.
 
-    The update token comes from `update_token`, else the KG_UPDATE_TOKEN environment variable.
+    `load` adds RDF files, each in a named graph (kg.datasets); `build_data=False` serves only
+    them. `sparql_endpoint` serves a remote store instead (kg.remote), writes going to
+    `sparql_update`. The update token comes from `update_token`, else KG_UPDATE_TOKEN.
     """
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     token = update_token or os.environ.get("KG_UPDATE_TOKEN") or None
@@ -41,6 +51,7 @@ def serve(
         settings = Settings(
             query_timeout=query_timeout,
             workers=workers,
+            max_result_bytes=max_result_bytes,
             allow_update=allow_update,
             update_token=token,
             service_allow=tuple(service_allow if service_allow is not None else [WIKIDATA]),
@@ -48,14 +59,31 @@ def serve(
     except ValueError as error:
         print(f"kg serve: {error}", file=sys.stderr)
         return 2
-    if not (dist_dir / DATASET_FILE).is_file():
-        print(f"kg serve: no {DATASET_FILE} in {dist_dir}; run `kg build` first", file=sys.stderr)
-        return 1
-    store = open_store(dist_dir, store_dir)
+    if sparql_endpoint:
+        store = RemoteStore(sparql_endpoint, sparql_update, timeout=query_timeout)
+        try:
+            store.check()
+        except (RemoteError, SyntaxError) as error:
+            print(f"kg serve: {error}", file=sys.stderr)
+            return 1
+        finally:
+            store.close()  # the workers open their own connections
+    else:
+        if build_data and not (dist_dir / DATASET_FILE).is_file():
+            print(f"kg serve: no {DATASET_FILE} in {dist_dir}; run `kg build` first", file=sys.stderr)
+            return 1
+        try:
+            store = datasets.open_dataset(datasets.sources(dist_dir if build_data else None, load), store_dir)
+        except KgError as error:
+            print(f"kg serve: {error}", file=sys.stderr)
+            return error.exit_code
     app = create_app(store, settings)
-    log.info("serving %s on http://%s:%d/ (%d workers, %gs timeout, updates %s)", dist_dir, host,
+    served = shown(sparql_endpoint) if sparql_endpoint else dist_dir
+    log.info("serving %s on http://%s:%d/ (%d workers, %gs timeout, updates %s)", served, host,
              port, workers, query_timeout, "on" if allow_update else "off")
-    uvicorn.run(app, host=host, port=port, access_log=False, log_level="info")
+    # On SIGTERM, in-flight queries get half a second; then their workers are killed, so the
+    # server and every worker are gone within a second (no query holds the shutdown).
+    uvicorn.run(app, host=host, port=port, access_log=False, log_level="info", timeout_graceful_shutdown=0.5)
     return 0
 
 
@@ -70,11 +98,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--query-timeout", type=float, default=30.0)
     parser.add_argument("--service-allow", action="append")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--max-result-bytes", type=int, default=Settings.max_result_bytes)
+    parser.add_argument("--load", type=Path, action="append", default=[])
+    parser.add_argument("--no-build-data", action="store_true")
+    parser.add_argument("--sparql-endpoint")
+    parser.add_argument("--sparql-update")
     args = parser.parse_args(argv)
     return serve(args.dist, host=args.host, port=args.port, store_dir=args.store_dir,
                  allow_update=args.allow_update, update_token=args.update_token,
                  query_timeout=args.query_timeout, service_allow=args.service_allow,
-                 workers=args.workers)
+                 workers=args.workers, max_result_bytes=args.max_result_bytes, load=args.load, build_data=not args.no_build_data,
+                 sparql_endpoint=args.sparql_endpoint, sparql_update=args.sparql_update)
 
 
 if __name__ == "__main__":

@@ -14,14 +14,16 @@ from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse, Response
 from starlette.middleware.cors import CORSMiddleware
 
-from kg import conneg, describe, pages
+from kg import conneg, describe, openapi, pages
 from kg.accesslog import AccessLog
+from kg.explorer import Explorer
 from kg.policy import Refused, check_query, check_update
 from kg.protocol import media_type, read_body, read_operation
+from kg.relay import Relay
 from kg.settings import Settings
 from kg.store import QueryJob, Reply, used_prefixes
 from kg.web import Pages
-from kg.workers import Busy, Timeout, WorkerFailed, WorkerPool
+from kg.workers import Busy, Timeout, WorkerDied, WorkerFailed, WorkerPool
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +56,12 @@ def _errors(app: FastAPI, settings: Settings) -> None:
     app.add_exception_handler(Refused, refused)
     app.add_exception_handler(Busy, busy)
     app.add_exception_handler(Timeout, timeout)
+    async def died(request: Request, error: WorkerDied) -> Response:
+        log.error("worker died on %s %s: %s", request.method, request.url.path, error)
+        return PlainTextResponse(str(error), status_code=502)
+
     app.add_exception_handler(WorkerFailed, failed)
+    app.add_exception_handler(WorkerDied, died)
 
 
 def _authorize(request: Request, settings: Settings) -> None:
@@ -97,10 +104,10 @@ def _sparql_routes(app: FastAPI, pool: WorkerPool, settings: Settings, web: Page
             return _serialized(describe.service_description(base, settings), offer)
         if operation.kind == "update":
             _authorize(request, settings)
-            text = check_update(operation.text, settings, base,
-                                operation.default_graphs, operation.named_graphs)
+            text = check_update(operation.text, settings, base, operation.default_graphs,
+                                operation.named_graphs, relay=app.state.relay)
             return to_response(await pool.write("update", (text, base)))
-        checked = check_query(operation.text, settings, base)
+        checked = check_query(operation.text, settings, base, relay=app.state.relay)
         protocol_dataset = bool(operation.default_graphs or operation.named_graphs)
         job = QueryJob(
             checked.text,
@@ -171,24 +178,33 @@ def create_app(store: pyoxigraph.Store, settings: Settings | None = None, *, roo
     """The service over `store`; its worker processes start and stop with the app's lifespan."""
     settings = settings or Settings()
     pool = WorkerPool(store, settings)
+    # SERVICE goes out through our relay from an embedded store; a remote store federates itself.
+    relay = Relay.from_settings(settings) if isinstance(store, pyoxigraph.Store) else None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         pool.start()
+        if relay is not None:
+            relay.start()  # after the fork: the zygote needs no copy of its thread
         try:
             yield
         finally:
+            if relay is not None:
+                relay.close()
             pool.close()
 
     app = FastAPI(title="Deir ez-Zor 2024 knowledge graph", lifespan=lifespan,
-                  docs_url=None, redoc_url=None, openapi_url=None)
+                  docs_url=None, redoc_url=None, openapi_url="/openapi.json")
+    openapi.install(app)
     app.state.pool = pool
+    app.state.relay = relay
     app.state.settings = settings
     _errors(app, settings)
     web = Pages(pool, settings, root)
     _sparql_routes(app, pool, settings, web)
     _graph_store_routes(app, pool, settings)
     app.include_router(web.router)
+    app.include_router(Explorer(pool, root).router)
     web.mount_static(app)
 
     @app.get("/health")

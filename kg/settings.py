@@ -24,6 +24,12 @@ class Settings:
     update_token: str | None = None
     service_allow: tuple[str, ...] = field(default=(WIKIDATA,))
     """Endpoints a SERVICE clause may call; any other is refused with 403."""
+    service_timeout: float = 20.0
+    """Seconds one SERVICE call may take (through kg.relay) before the query fails with 502."""
+    max_service_bytes: int = 16 * 1024 * 1024
+    """Bytes one SERVICE answer may have; a larger one fails the query with 502."""
+    max_result_bytes: int = 64 * 1024 * 1024
+    """Bytes of a serialized query result; a larger one gets 413 (`--max-result-bytes`)."""
     retry_after: int = 2
     """Seconds suggested to a client refused with 503."""
 
@@ -32,3 +38,7 @@ class Settings:
             raise ValueError("--allow-update needs an update token (--update-token or KG_UPDATE_TOKEN)")
         if self.workers < 1:
             raise ValueError("at least one worker is needed")
+        for name in ("query_timeout", "service_timeout", "max_result_bytes", "max_query_length",
+                     "max_body_bytes", "max_service_bytes"):
+            if getattr(self, name) <= 0:
+                raise ValueError(f"{name.replace('_', '-')} must be positive")

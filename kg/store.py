@@ -3,6 +3,7 @@ updates and Graph Store writes on it. These functions run inside the worker proc
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ import pyoxigraph
 
 from kg import conneg
 from kg.namespaces import PREFIXES
+from kg.remote import RemoteError
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +79,17 @@ def _text(status: int, message: str) -> Reply:
     return Reply(status, "text/plain; charset=utf-8", message.encode())
 
 
+def _remote_errors(run):
+    """A remote store's failure (kg serve --sparql-endpoint) answers 502/504, not 500."""
+    @functools.wraps(run)
+    def guarded(*args, **kwargs) -> Reply:
+        try:
+            return run(*args, **kwargs)
+        except RemoteError as error:
+            return _text(error.status, str(error))
+    return guarded
+
+
 def _dataset_arguments(job: QueryJob) -> dict:
     if job.default_graphs is None and job.named_graphs is None:
         return {"use_default_graph_as_union": job.union_default}
@@ -103,6 +116,7 @@ def used_prefixes(triples: list[pyoxigraph.Triple], limit: int = 100_000) -> dic
     return {p: ns for p, ns in PREFIXES.items() if any(iri.startswith(ns) for iri in iris)}
 
 
+@_remote_errors
 def run_query(store: pyoxigraph.Store, job: QueryJob) -> Reply:
     """Evaluate a query and write its result in the negotiated format."""
     substitutions = {pyoxigraph.Variable(name): term for name, term in job.substitutions}
@@ -125,6 +139,7 @@ def run_query(store: pyoxigraph.Store, job: QueryJob) -> Reply:
     return Reply(200, offer.content_type, body)
 
 
+@_remote_errors
 def run_update(store: pyoxigraph.Store, text: str, base_iri: str | None) -> Reply:
     """Apply an update checked by kg.policy, all or nothing."""
     try:
@@ -138,6 +153,7 @@ def _graph(name: str | None) -> pyoxigraph.NamedNode | pyoxigraph.DefaultGraph:
     return pyoxigraph.DefaultGraph() if name is None else pyoxigraph.NamedNode(name)
 
 
+@_remote_errors
 def write_graph(
     store: pyoxigraph.Store, method: str, graph: str | None, data: bytes, media_type: str | None
 ) -> Reply:

@@ -6,8 +6,10 @@ Updates run in the zygote; workers forked before an update are retired, so later
 from __future__ import annotations
 
 import asyncio
+import ctypes
 import logging
 import os
+import re
 import signal
 import socket
 import threading
@@ -25,6 +27,7 @@ from kg import store as kg_store
 from kg.settings import Settings
 
 log = logging.getLogger(__name__)
+_RELAY_ADDRESS = re.compile(r"https?://127\.0\.0\.1:\d+/relay/\S*")
 
 
 class Busy(Exception):
@@ -36,13 +39,31 @@ class Timeout(Exception):
 
 
 class WorkerFailed(Exception):
-    """The worker died or raised: a bug or a crash, answer 500 and log it."""
+    """The worker raised: a bug, answer 500 and log it."""
+
+
+class WorkerDied(WorkerFailed):
+    """The worker running the job died (killed from outside, or crashed): answer 502."""
+
+
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """Have the kernel kill this process when its parent dies, even by SIGKILL: a worker busy
+    with an endless query would otherwise outlive a killed server and burn a core for ever."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the EOF on the control pipe still ends idle ones
+        pass
 
 
 def _child_signals() -> None:
     # Ctrl-C reaches the whole process group; only the server process should react to it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent()
 
 
 def _serve(conn: Connection, handle: Callable[[str, object], object]) -> None:
@@ -58,18 +79,46 @@ def _serve(conn: Connection, handle: Callable[[str, object], object]) -> None:
             conn.send(("error", traceback.format_exc()))
 
 
-def _worker_main(store: pyoxigraph.Store, conn: Connection) -> None:
+def _plain(status: int, message: str) -> kg_store.Reply:
+    return kg_store.Reply(status, "text/plain; charset=utf-8", message.encode())
+
+
+def _run_query(store: pyoxigraph.Store, job: kg_store.QueryJob, max_bytes: int) -> kg_store.Reply:
+    """A query's reply, 413 past the result-size cap and 502 when a SERVICE call failed."""
+    try:
+        reply = kg_store.run_query(store, job)
+    except OSError as error:
+        # pyoxigraph reports a failed SERVICE call (kg.relay's 502/504 included) as OSError.
+        if "SERVICE" not in job.text.upper():
+            raise
+        # pyoxigraph's message quotes the relay's address and its secret: keep only the relay's words.
+        detail = _RELAY_ADDRESS.sub("the relay", str(error).split("with payload:", 1)[-1].strip())
+        return _plain(502, f"a SERVICE call of this query failed: {detail}")
+    if len(reply.body) > max_bytes:
+        return _plain(413, f"the result is larger than the limit of {max_bytes} bytes "
+                           f"(--max-result-bytes); narrow the query or add a LIMIT")
+    return reply
+
+
+def _worker_main(store: pyoxigraph.Store, conn: Connection, settings: Settings) -> None:
+    cap = settings.max_result_bytes
+
     def handle(kind: str, payload: object) -> object:
         if kind == "query":
-            return kg_store.run_query(store, payload)
+            return _run_query(store, payload, cap)
         if kind == "batch":
-            return [kg_store.run_query(store, job) for job in payload]
+            return [_run_query(store, job, cap) for job in payload]
         raise ValueError(f"unknown job {kind!r}")
 
     _serve(conn, handle)
 
 
-def _zygote_main(store: pyoxigraph.Store, control: Connection) -> None:
+def _oversized(result: object) -> bool:
+    replies = result if isinstance(result, list) else [result]
+    return any(isinstance(reply, kg_store.Reply) and reply.status == 413 for reply in replies)
+
+
+def _zygote_main(store: pyoxigraph.Store, control: Connection, settings: Settings) -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps killed workers
 
     def handle(kind: str, payload: object) -> object:
@@ -80,7 +129,8 @@ def _zygote_main(store: pyoxigraph.Store, control: Connection) -> None:
                 try:
                     control.close()
                     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-                    _worker_main(store, Connection(fd))
+                    _die_with_parent()
+                    _worker_main(store, Connection(fd), settings)
                 finally:
                     os._exit(0)
             os.close(fd)
@@ -127,7 +177,7 @@ class WorkerPool:
             try:
                 control.close()
                 _child_signals()
-                _zygote_main(self._store, theirs)
+                _zygote_main(self._store, theirs, self._settings)
             finally:
                 os._exit(0)
         theirs.close()
@@ -212,7 +262,8 @@ class WorkerPool:
             worker = await asyncio.wait_for(self._idle.get(), self._settings.queue_wait)
         except TimeoutError as error:
             raise Busy(f"all {self._settings.workers} workers are busy") from error
-        if worker.generation != self._generation:
+        # An idle worker sends nothing: anything to read on its socket is the EOF of its death.
+        if worker.generation != self._generation or worker.conn.poll(0):
             self._kill(worker)
             worker = await asyncio.get_running_loop().run_in_executor(self._executor, self._spawn)
         return worker
@@ -237,12 +288,16 @@ class WorkerPool:
             status, result = await loop.run_in_executor(self._executor, worker.conn.recv)
         except (EOFError, OSError) as error:
             self._replace(worker)
-            raise WorkerFailed(f"worker {worker.pid} died") from error
+            raise WorkerDied(f"the worker running this query (pid {worker.pid}) died before it "
+                             f"answered; a fresh worker replaces it, and the query may be retried") from error
         except asyncio.CancelledError:
             # The client went away: stop its query rather than let it run to the end.
             self._replace(worker)
             raise
-        self._release(worker)
+        if status == "ok" and _oversized(result):
+            self._replace(worker)  # give back the memory the oversized result took
+        else:
+            self._release(worker)
         if status != "ok":
             raise WorkerFailed(result)
         return result

@@ -121,3 +121,10 @@ def test_events_of_an_actor_binds_the_parameter(store):
     found = rows(store, "events-of-actor", actor="dzr:islamic-state")
     assert found and {r["actor"] for r in found} == {R + "islamic-state"}
     assert {"agent"} <= {r["role"] for r in found}
+
+
+def test_mayadin_is_not_said_to_be_held_by_the_opposition_before_it_took_it(store):
+    held = rows(store, "controller-on-date", place="dzr:mayadin", day="2024-12-08")
+    assert R + "military-operations-command" not in {r["controller"] for r in held}
+    later = rows(store, "controller-on-date", place="dzr:mayadin", day="2024-12-12")
+    assert {r["controller"] for r in later} == {R + "military-operations-command"}

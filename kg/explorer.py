@@ -1,0 +1,83 @@
+"""The explorer: pages that draw the graph as a support network, a timeline, a map and a
+casualty chart (in the browser, from the named queries), and the endpoint that runs one named
+query with its parameters for them: GET /explorer/data/{name}?param=value.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, HTMLResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from kg import queries
+from kg.errors import UsageError
+from kg.explorer_views import VIEWS, View, results, table
+from kg.namespaces import BASE
+from kg.pages import local_href, short
+from kg.policy import Refused
+from kg.store import QueryJob
+from kg.workers import WorkerPool
+
+HERE = Path(__file__).resolve().parent
+OUTLINES = Path("web/node_modules/world-atlas/countries-50m.json")
+"""Natural Earth country outlines (public domain) from the world-atlas npm package (ISC)."""
+_JSON = "application/sparql-results+json"
+
+
+class Explorer:
+    """Routes of the explorer views and their data endpoint, sharing the service's workers."""
+
+    def __init__(self, pool: WorkerPool, root: Path) -> None:
+        self.pool = pool
+        self.root = root
+        # Read once, so that no request reads files on the event loop.
+        self.queries = {query.name: query for query in queries.list_queries(root)}
+        self.templates = Jinja2Templates(directory=HERE / "templates")
+        self.templates.env.globals.update(short=short, local_href=local_href)
+        self.router = APIRouter()
+        for view in VIEWS:
+            self.router.add_api_route(view.path, self._page_route(view), methods=["GET"],
+                                      response_class=HTMLResponse)
+        self.router.add_api_route("/explorer/data/{name}", self.data, methods=["GET"])
+        self.router.add_api_route("/explorer/outlines.json", self.outlines, methods=["GET"])
+
+    def job(self, name: str, values: dict[str, str], accept: str | None = _JSON) -> QueryJob:
+        """A job for a named query with its parameters bound as terms (never pasted as text)."""
+        query = self.queries.get(name)
+        if query is None:
+            raise Refused(404, f"no named query {name!r}; known: {', '.join(sorted(self.queries))}")
+        if query.needs_network:
+            raise Refused(400, f"query {name!r} needs the network; run it through /sparql")
+        try:
+            terms = queries.bind(query, values)
+        except UsageError as error:
+            raise Refused(400, str(error)) from error
+        return QueryJob(query.text, accept=accept,
+                        substitutions=tuple(sorted((v.value, t) for v, t in terms.items())))
+
+    async def data(self, request: Request, name: str) -> Response:
+        """The results of a named query, in the format the Accept header asks for (JSON first)."""
+        values = dict(request.query_params)
+        reply = await self.pool.query(self.job(name, values, request.headers.get("accept") or _JSON))
+        return Response(reply.body, status_code=reply.status,
+                        headers={"content-type": reply.content_type, "vary": "Accept"})
+
+    def outlines(self) -> Response:
+        path = self.root / OUTLINES
+        if not path.is_file():
+            raise Refused(404, "no country outlines installed (npm ci --prefix web)")
+        return FileResponse(path, media_type="application/json")
+
+    def _page_route(self, view: View):
+        async def page(request: Request) -> HTMLResponse:
+            replies = await self.pool.batch([self.job(name, {}) for name in view.queries])
+            data = {name: results(reply) for name, reply in zip(view.queries, replies)}
+            context = {"view": view, "views": VIEWS, "data": data, "rows": table(view, data),
+                       "base": BASE, "focus": request.query_params.get("focus", ""),
+                       "day": request.query_params.get("day", "")}
+            template = "explorer_" + view.path.strip("/") + ".html"
+            return self.templates.TemplateResponse(request, template, context)
+
+        page.__name__ = "explorer_" + view.path.strip("/")
+        return page

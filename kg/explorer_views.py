@@ -1,0 +1,96 @@
+"""What each explorer view shows: its named queries, the columns of its fallback table, and the
+SPARQL JSON results shaped into table cells (labels for IRIs, our own addresses for links).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from kg.pages import local_href, short
+from kg.store import Reply
+
+
+@dataclass(frozen=True)
+class View:
+    path: str
+    title: str
+    intro: str
+    queries: tuple[str, ...]
+    table_query: str
+    columns: tuple[tuple[str, str], ...]
+    """(variable, heading) pairs of the fallback table."""
+
+
+VIEWS = (
+    View("/network", "Support network",
+         "Who supported whom, coloured by side; pick a day to see the network as it stood then.",
+         ("who-supported-whom", "sides"), "who-supported-whom",
+         (("supporter", "Supporter"), ("supported", "Supported"), ("kind", "Kind of support"),
+          ("start", "From"), ("end", "Until"), ("references", "References"))),
+    View("/timeline", "Timeline",
+         "Every event on a date axis, coloured by kind; vague dates are drawn as spans.",
+         ("events", "explorer-event-spans", "explorer-event-links"), "events",
+         (("date", "Date"), ("event", "Event"), ("kind", "Kind"), ("agents", "Agents"),
+          ("targets", "Targets"), ("places", "Places"), ("killed", "Killed"),
+          ("injured", "Injured"))),
+    View("/map", "Map",
+         "Places with verified coordinates, the events there, and who held them on a chosen day.",
+         ("explorer-places", "explorer-event-places", "control-timeline"), "control-timeline",
+         (("place", "Place"), ("controller", "Controller"), ("start", "From"),
+          ("end", "Until (exclusive)"), ("references", "References"))),
+    View("/casualties", "Casualties",
+         "People killed, injured and arrested, per party and month, as the article reports them.",
+         ("casualties",), "casualties",
+         (("date", "Date"), ("event", "Event"), ("party", "Party"), ("killed", "Killed"),
+          ("injured", "Injured"), ("arrested", "Arrested"), ("claimedBy", "Claimed by"),
+          ("qualifier", "Figure"))),
+)
+"""The views in the order of the navigation."""
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    href: str = ""
+
+
+def results(reply: Reply) -> dict:
+    """The SPARQL JSON results of a reply."""
+    return json.loads(reply.body)
+
+
+def _label_of(name: str, binding: dict) -> str:
+    """The label column the named queries pair with an IRI column (`xLabel`, or `label`).
+
+    >>> _label_of("party", {"partyLabel": {"value": "Iran"}})
+    'Iran'
+    >>> _label_of("event", {"label": {"value": "A strike"}})
+    'A strike'
+    """
+    for key in (name + "Label", "label"):
+        if key in binding:
+            return binding[key]["value"]
+    return ""
+
+
+def cell(name: str, binding: dict) -> Cell:
+    """A table cell for one variable of a result row.
+
+    >>> cell("supporter", {"supporter": {"type": "uri",
+    ...   "value": "https://w3id.org/deir-ez-zor-2024/resource/iran"}, "supporterLabel": {"value": "Iran"}})
+    Cell(text='Iran', href='/resource/iran')
+    >>> cell("end", {})
+    Cell(text='', href='')
+    """
+    term = binding.get(name)
+    if term is None:
+        return Cell("")
+    if term["type"] == "uri":
+        return Cell(_label_of(name, binding) or short(term["value"]), local_href(term["value"]))
+    return Cell(term["value"])
+
+
+def table(view: View, data: dict[str, dict]) -> list[list[Cell]]:
+    """The rows of the view's fallback table."""
+    bindings = data[view.table_query]["results"]["bindings"]
+    return [[cell(name, row) for name, _ in view.columns] for row in bindings]

@@ -1,0 +1,134 @@
+"""`kg push`: upload the built dataset to another triple store with its named graphs kept, through
+the SPARQL 1.1 Graph Store Protocol (PUT, or POST to append, on URL?graph=IRI) or SPARQL Update
+(DROP SILENT GRAPH, then INSERT DATA in batches).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable, Generator, Iterable
+from dataclasses import dataclass
+
+import httpx
+import pyoxigraph as ox
+
+from kg.errors import KgError
+from kg.remote import RemoteError, RemoteStore, batches, insert_data, shown
+
+GSP_BATCH = 100_000
+"""Triples per Graph Store request: a graph is PUT in its first batch and POSTed in the rest, so
+no request body grows with the graph (and none needs chunked encoding, which not all stores read)."""
+UPDATE_BATCH = 20_000
+"""Triples per INSERT DATA request."""
+TURTLE = "text/turtle"
+"""The body's media type: we send N-Triples, which is Turtle, the one format every Graph Store
+implementation reads."""
+
+
+class PushError(KgError):
+    """The other store refused or failed a request; the message names the URL and the status."""
+
+
+class BearerAuth(httpx.Auth):
+    """Authorization: Bearer TOKEN on every request."""
+
+    def __init__(self, token: str) -> None:
+        self._header = f"Bearer {token}"
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers["authorization"] = self._header
+        yield request
+
+
+def make_auth(user: str | None, password: str | None, token: str | None, digest: bool = False) -> httpx.Auth | None:
+    """Basic (or Digest) with a user and password, Bearer with a token, else none."""
+    if token:
+        return BearerAuth(token)
+    if user is not None:
+        return (httpx.DigestAuth if digest else httpx.BasicAuth)(user, password or "")
+    return None
+
+
+@dataclass(frozen=True)
+class Pushed:
+    graph: str | None
+    """The graph's IRI; None for the default graph."""
+    triples: int
+    requests: int
+
+
+def graphs_of(store: ox.Store) -> dict[ox.NamedNode | ox.DefaultGraph, list[ox.Triple]]:
+    """The store's triples by graph, graphs in IRI order (the default graph first)."""
+    found: dict[ox.NamedNode | ox.DefaultGraph, list[ox.Triple]] = {}
+    for quad in store:
+        found.setdefault(quad.graph_name, []).append(quad.triple)
+    return dict(sorted(found.items(), key=lambda item: ("" if isinstance(item[0], ox.DefaultGraph) else "~") + str(item[0])))
+
+
+def _check(response: httpx.Response, what: str) -> None:
+    if response.status_code >= 300:
+        raise PushError(f"{what} {shown(response.request.url)} failed: {response.status_code} "
+                        f"{response.reason_phrase}: {response.text[:500].strip()}")
+
+
+def push_graph_store(graphs: dict, url: str, client: httpx.Client, *, append: bool = False) -> Iterable[Pushed]:
+    """Each graph through the Graph Store Protocol: PUT replaces it (POST with `append`)."""
+    for graph, triples in graphs.items():
+        params = {"default": ""} if isinstance(graph, ox.DefaultGraph) else {"graph": graph.value}
+        requests = 0
+        for batch in batches(triples, GSP_BATCH):
+            method = "POST" if append or requests else "PUT"
+            body = ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES)
+            try:
+                response = client.request(method, url, params=params, content=body,
+                                          headers={"content-type": TURTLE})
+            except httpx.HTTPError as error:
+                raise PushError(f"{method} {shown(url)} failed: {error}") from None
+            _check(response, method)
+            requests += 1
+        yield Pushed(None if isinstance(graph, ox.DefaultGraph) else graph.value, len(triples), requests)
+
+
+def push_update(graphs: dict, url: str, auth: httpx.Auth | None, timeout: float, *, append: bool = False) -> Iterable[Pushed]:
+    """Each graph through SPARQL Update: DROP SILENT GRAPH (unless `append`), then INSERT DATA."""
+    with RemoteStore(url, url, timeout=timeout, auth=auth) as remote:
+        for graph, triples in graphs.items():
+            requests = 0
+            try:
+                if not append:
+                    remote.clear_graph(graph) if isinstance(graph, ox.DefaultGraph) else remote.remove_graph(graph)
+                    requests += 1
+                for batch in batches(triples, UPDATE_BATCH):
+                    remote.update(insert_data(graph, batch))
+                    requests += 1
+            except (RemoteError, SyntaxError) as error:
+                raise PushError(f"SPARQL Update: {error}") from None
+            yield Pushed(None if isinstance(graph, ox.DefaultGraph) else graph.value, len(triples), requests)
+
+
+def push(
+    store: ox.Store,
+    *,
+    store_url: str | None = None,
+    update_url: str | None = None,
+    auth: httpx.Auth | None = None,
+    append: bool = False,
+    timeout: float = 300.0,
+    report: Callable[[Pushed], None] | None = None,
+) -> list[Pushed]:
+    """Upload every graph of `store` to the other store; raises PushError on the first failure."""
+    if (store_url is None) == (update_url is None):
+        raise ValueError("give exactly one of store_url (Graph Store Protocol) and update_url (SPARQL Update)")
+    graphs = graphs_of(store)
+    done = []
+    if store_url is not None:
+        with httpx.Client(auth=auth, timeout=timeout) as client:
+            steps = push_graph_store(graphs, store_url, client, append=append)
+            for pushed in steps:
+                done.append(pushed)
+                if report:
+                    report(pushed)
+    else:
+        for pushed in push_update(graphs, update_url, auth, timeout, append=append):
+            done.append(pushed)
+            if report:
+                report(pushed)
+    return done
