@@ -91,7 +91,7 @@ def cmd_query(args) -> int:
 
     dist = None if args.no_build_data else build_mod.ensure_built(root, _dist(args, root), progress=_progress)
     store = datasets.open_dataset(datasets.sources(dist, args.load))
-    solutions = queries.run(store, query, values)
+    solutions = queries.run(store, query, values, online=args.online)
     sys.stdout.buffer.write(queries.render(solutions, args.format))
     return 0
 
@@ -128,6 +128,7 @@ def cmd_serve(args) -> int:
         update_token=token,
         query_timeout=args.query_timeout,
         service_allow=args.service_allow or None,
+        max_result_bytes=args.max_result_bytes,
         workers=args.workers,
         load=[Path(f) for f in args.load],
         build_data=not args.no_build_data,
@@ -159,7 +160,7 @@ def cmd_push(args) -> int:
     print(f"pushing to {target} ({'appending' if args.append else 'replacing graphs'})", file=sys.stderr)
     done = push.push(store, store_url=args.store, update_url=args.update, append=args.append,
                      auth=push.make_auth(args.user, password, args.token, args.digest),
-                     timeout=args.timeout, report=report)
+                     timeout=args.timeout, batch=args.batch, report=report)
     print(f"pushed {sum(d.triples for d in done)} triples in {len(done)} graphs to {target}", file=sys.stderr)
     return 0
 
@@ -198,6 +199,8 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("--list", action="store_true", help="list the named queries")
     q.add_argument("--format", default="table", choices=["table", "csv", "tsv", "json"])
     q.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="bind a declared parameter")
+    q.add_argument("--online", action="store_true",
+                   help="let @network queries call their allowlisted SERVICE endpoints (Wikidata)")
     _add_load_options(q)
     q.set_defaults(func=cmd_query)
 
@@ -217,6 +220,8 @@ def parser() -> argparse.ArgumentParser:
     sv.add_argument("--query-timeout", type=float, default=30.0, help="seconds before a query is stopped (default 30)")
     sv.add_argument("--service-allow", action="append", metavar="URL", help="endpoint SERVICE may call (repeatable; default: Wikidata)")
     sv.add_argument("--workers", type=int, default=2, help="query worker processes (default 2)")
+    sv.add_argument("--max-result-bytes", type=int, default=64 * 1024 * 1024,
+                    help="largest result answered; above it 413 (default 64 MiB)")
     _add_load_options(sv)
     sv.add_argument("--sparql-endpoint", metavar="URL",
                     help="serve a remote store's SPARQL endpoint instead of the build (see README)")
@@ -233,6 +238,8 @@ def parser() -> argparse.ArgumentParser:
     pu.add_argument("--digest", action="store_true", help="HTTP Digest instead of Basic (Virtuoso)")
     pu.add_argument("--token", help="bearer token (Authorization: Bearer)")
     pu.add_argument("--timeout", type=float, default=300.0, help="seconds per request (default 300)")
+    pu.add_argument("--batch", type=int, metavar="N",
+                    help="triples per request (default 100000 for --store, 20000 for --update)")
     _add_load_options(pu)
     pu.set_defaults(func=cmd_push)
     return p

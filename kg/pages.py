@@ -68,8 +68,12 @@ _DESCRIPTIONS = (PREFIXES["dcterms"] + "description", PREFIXES["skos"] + "defini
                  PREFIXES["rdfs"] + "comment")
 
 
+_LINKABLE = ("http://", "https://")
+
+
 def local_href(iri: str) -> str:
-    """Our own address for an IRI of ours; other IRIs stay as they are.
+    """Our own address for an IRI of ours; other web IRIs stay as they are, and IRIs of any other
+    scheme (javascript:, data:, file: ... which data may carry) are not links at all.
 
     >>> local_href("https://w3id.org/deir-ez-zor-2024/resource/sdf")
     '/resource/sdf'
@@ -77,8 +81,12 @@ def local_href(iri: str) -> str:
     '/ontology#Actor'
     >>> local_href("http://www.wikidata.org/entity/Q1")
     'http://www.wikidata.org/entity/Q1'
+    >>> local_href("javascript:alert(1)")
+    ''
     """
-    return "/" + iri[len(BASE):] if iri.startswith(BASE) else iri
+    if iri.startswith(BASE):
+        return "/" + iri[len(BASE):]
+    return iri if iri.lower().startswith(_LINKABLE) else ""
 
 
 def short(iri: str) -> str:

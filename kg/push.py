@@ -17,7 +17,7 @@ GSP_BATCH = 100_000
 """Triples per Graph Store request: a graph is PUT in its first batch and POSTed in the rest, so
 no request body grows with the graph (and none needs chunked encoding, which not all stores read)."""
 UPDATE_BATCH = 20_000
-"""Triples per INSERT DATA request."""
+"""Triples per INSERT DATA request (Virtuoso needs fewer: see README, --batch)."""
 TURTLE = "text/turtle"
 """The body's media type: we send N-Triples, which is Turtle, the one format every Graph Store
 implementation reads."""
@@ -69,14 +69,15 @@ def _check(response: httpx.Response, what: str) -> None:
                         f"{response.reason_phrase}: {response.text[:500].strip()}")
 
 
-def push_graph_store(graphs: dict, url: str, client: httpx.Client, *, append: bool = False) -> Iterable[Pushed]:
+def push_graph_store(graphs: dict, url: str, client: httpx.Client, *, append: bool = False,
+                     batch: int = GSP_BATCH) -> Iterable[Pushed]:
     """Each graph through the Graph Store Protocol: PUT replaces it (POST with `append`)."""
     for graph, triples in graphs.items():
         params = {"default": ""} if isinstance(graph, ox.DefaultGraph) else {"graph": graph.value}
         requests = 0
-        for batch in batches(triples, GSP_BATCH):
+        for chunk in batches(triples, batch):
             method = "POST" if append or requests else "PUT"
-            body = ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES)
+            body = ox.serialize(chunk, format=ox.RdfFormat.N_TRIPLES)
             try:
                 response = client.request(method, url, params=params, content=body,
                                           headers={"content-type": TURTLE})
@@ -87,7 +88,8 @@ def push_graph_store(graphs: dict, url: str, client: httpx.Client, *, append: bo
         yield Pushed(None if isinstance(graph, ox.DefaultGraph) else graph.value, len(triples), requests)
 
 
-def push_update(graphs: dict, url: str, auth: httpx.Auth | None, timeout: float, *, append: bool = False) -> Iterable[Pushed]:
+def push_update(graphs: dict, url: str, auth: httpx.Auth | None, timeout: float, *, append: bool = False,
+                batch: int = UPDATE_BATCH) -> Iterable[Pushed]:
     """Each graph through SPARQL Update: DROP SILENT GRAPH (unless `append`), then INSERT DATA."""
     with RemoteStore(url, url, timeout=timeout, auth=auth) as remote:
         for graph, triples in graphs.items():
@@ -96,8 +98,8 @@ def push_update(graphs: dict, url: str, auth: httpx.Auth | None, timeout: float,
                 if not append:
                     remote.clear_graph(graph) if isinstance(graph, ox.DefaultGraph) else remote.remove_graph(graph)
                     requests += 1
-                for batch in batches(triples, UPDATE_BATCH):
-                    remote.update(insert_data(graph, batch))
+                for chunk in batches(triples, batch):
+                    remote.update(insert_data(graph, chunk))
                     requests += 1
             except (RemoteError, SyntaxError) as error:
                 raise PushError(f"SPARQL Update: {error}") from None
@@ -112,23 +114,24 @@ def push(
     auth: httpx.Auth | None = None,
     append: bool = False,
     timeout: float = 300.0,
+    batch: int | None = None,
     report: Callable[[Pushed], None] | None = None,
 ) -> list[Pushed]:
-    """Upload every graph of `store` to the other store; raises PushError on the first failure."""
+    """Upload every graph of `store` to the other store, `batch` triples at most per request
+    (default GSP_BATCH or UPDATE_BATCH); raises PushError on the first failure."""
     if (store_url is None) == (update_url is None):
         raise ValueError("give exactly one of store_url (Graph Store Protocol) and update_url (SPARQL Update)")
     graphs = graphs_of(store)
-    done = []
-    if store_url is not None:
-        with httpx.Client(auth=auth, timeout=timeout) as client:
-            steps = push_graph_store(graphs, store_url, client, append=append)
-            for pushed in steps:
-                done.append(pushed)
-                if report:
-                    report(pushed)
-    else:
-        for pushed in push_update(graphs, update_url, auth, timeout, append=append):
+
+    def collect(steps: Iterable[Pushed]) -> list[Pushed]:
+        done = []
+        for pushed in steps:
             done.append(pushed)
             if report:
                 report(pushed)
-    return done
+        return done
+
+    if update_url is not None:
+        return collect(push_update(graphs, update_url, auth, timeout, append=append, batch=batch or UPDATE_BATCH))
+    with httpx.Client(auth=auth, timeout=timeout) as client:
+        return collect(push_graph_store(graphs, store_url, client, append=append, batch=batch or GSP_BATCH))

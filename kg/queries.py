@@ -132,13 +132,22 @@ class Table:
     rows: list[list[object]]
 
 
-def run(store: ox.Store, query: NamedQuery, values: dict[str, str] | None = None) -> ox.QuerySolutions:
-    """Run a named SELECT over the union of the store's graphs."""
-    if query.needs_network:
-        raise UsageError(f"query {query.name!r} needs the network (SERVICE); run it on a connected endpoint")
+def run(
+    store: ox.Store, query: NamedQuery, values: dict[str, str] | None = None, *, online: bool = False
+) -> ox.QuerySolutions:
+    """Run a named SELECT over the union of the store's graphs. A query marked @network runs only
+    `online`, its SERVICE calls going out through the relay (allowlist, User-Agent, time limit)."""
+    if query.needs_network and not online:
+        raise UsageError(f"query {query.name!r} calls a remote SPARQL service (SERVICE); pass --online to run it")
     subs = bind(query, values or {})
     try:
-        result = store.query(query.text, use_default_graph_as_union=True, substitutions=subs)
+        if query.needs_network:
+            from kg.relay import query_online
+            from kg.settings import Settings
+
+            result = query_online(store, query.text, Settings(), use_default_graph_as_union=True, substitutions=subs)
+        else:
+            result = store.query(query.text, use_default_graph_as_union=True, substitutions=subs)
     except SyntaxError as e:
         raise UsageError(f"query {query.name!r} is not valid SPARQL: {e}") from None
     if not isinstance(result, ox.QuerySolutions):

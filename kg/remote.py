@@ -280,9 +280,15 @@ def batches(triples: Iterable[ox.Triple], size: int) -> Iterable[list[ox.Triple]
 
 
 def insert_data(graph: ox.NamedNode | ox.DefaultGraph, triples: list[ox.Triple]) -> str:
-    """An INSERT DATA request for triples of one graph, written by pyoxigraph (N-Triples lines
-    are valid SPARQL triples)."""
+    """An update adding triples to one graph, written by pyoxigraph (N-Triples lines are valid
+    SPARQL triples): INSERT DATA, or INSERT ... WHERE {} when blank nodes are among them, which
+    every store takes while Virtuoso refuses blank nodes in INSERT DATA.
+
+    >>> t = ox.Triple(ox.BlankNode("b"), ox.NamedNode("http://x/p"), ox.Literal("1"))
+    >>> insert_data(ox.NamedNode("http://x/g"), [t])
+    'INSERT { GRAPH <http://x/g> {\\n_:b <http://x/p> "1" .\\n} } WHERE {}'
+    """
     body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode()
-    if isinstance(graph, ox.DefaultGraph):
-        return f"INSERT DATA {{\n{body}}}"
-    return f"INSERT DATA {{ GRAPH {graph} {{\n{body}}} }}"
+    blank = any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in triples)
+    template = f"{{\n{body}}}" if isinstance(graph, ox.DefaultGraph) else f"{{ GRAPH {graph} {{\n{body}}} }}"
+    return f"INSERT {template} WHERE {{}}" if blank else f"INSERT DATA {template}"

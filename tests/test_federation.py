@@ -177,8 +177,8 @@ def test_network_queries_are_marked_and_call_only_wikidata():
 
 
 def test_network_query_is_refused_offline(store):
-    with pytest.raises(UsageError, match="network"):
-        queries.run(store, queries.find(ROOT, "wikidata-labels"))
+    with pytest.raises(UsageError, match="remote SPARQL service"):
+        queries.run(store, queries.find(ROOT, "wikidata-labels"))  # message: "...SERVICE); pass --online"
 
 
 def test_online_query_off_the_allowlist_is_refused_before_any_call(store):
@@ -196,7 +196,6 @@ def test_online_query_names_a_failing_service(store):
                          use_default_graph_as_union=True)
 
 
-@pytest.mark.xfail(strict=True, reason="needs `kg query --online` in kg/cli.py and kg/queries.py (the lead's files)")
 def test_kg_query_says_how_to_run_a_network_query(tmp_path):
     import subprocess
     import sys

@@ -108,9 +108,9 @@ def outcomes(good_project, tmp_path_factory) -> dict[str, Outcome]:
 
 @pytest.mark.parametrize("name, exit_code, cause", [
     ("malformed-turtle", 1, r"syntax error in graph/broken\.ttl:3"),
-    ("shape-violation", 1, r"SupportRelation|supporter|support"),
-    ("inconsistent", 1, r"inconsistent"),
-    ("no-java", 1, r"Java"),
+    ("shape-violation", 1, r"\[Violation\] dzs:SupportRelationShape/dzo:supporter: .*resource/s "),
+    ("inconsistent", 1, r"the ontology and data are inconsistent:\n  - \S"),
+    ("no-java", 1, r"no Java runtime"),
     ("output-under-a-file", 1, r"cannot write the build to .*blocker/dist"),
     ("output-on-a-read-only-filesystem", 1, r"cannot write the build to /proc/kg-test-dist"),
     ("usage-error", 2, r"nonsense"),

@@ -202,8 +202,6 @@ def test_every_html_route_escapes_hostile_parameters(hostile):
     assert checked >= 5
 
 
-@pytest.mark.xfail(strict=True, reason="kg/pages.py links any IRI as href; javascript: IRIs from data should not "
-                                       "become links (fix in pages.local_href / Term.href, not in the hardening files)")
 def test_data_iris_never_become_javascript_links(hostile):
     response = hostile.get("/resource/evil", headers=BROWSER)
     assert 'href="javascript:' not in response.text.lower()
