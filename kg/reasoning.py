@@ -15,7 +15,7 @@ from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.collection import Collection
 
 from kg.errors import InconsistentError, ReasonerUnavailable
-from kg.namespaces import DZO, DZR, sparql_prologue
+from kg.namespaces import DZO, sparql_prologue
 from kg.rdf import to_rdflib
 
 

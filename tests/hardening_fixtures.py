@@ -10,7 +10,6 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -18,13 +17,9 @@ from pathlib import Path
 
 import httpx
 
+from tests.servers import free_port, wait_for  # noqa: F401  (re-exported to the hardening tests)
+
 OXIGRAPH = Path(sys.executable).with_name("oxigraph")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class Listener:
@@ -114,19 +109,6 @@ class RecordingProxy:
     def __exit__(self, *exc_info) -> None:
         self.server.shutdown()
         self.server.server_close()
-
-
-def wait_for(url: str, process: subprocess.Popen, log: Path, seconds: float = 30) -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            httpx.get(url, timeout=1)
-            return
-        except httpx.TransportError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            raise RuntimeError(f"{url} did not start: {log.read_text()}")
-        time.sleep(0.05)
 
 
 @contextmanager

@@ -5,16 +5,14 @@ subprocess on a free port, and screenshots kept under tests/artifacts/.
 from __future__ import annotations
 
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
+from tests.servers import free_port, running
+
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -28,7 +26,7 @@ def missing() -> str | None:
     """Why the browser tests cannot run here, or None when they can."""
     for path, package in ((CHROMIUM, "chromium"), (CHROMEDRIVER, "chromium-driver")):
         if not path.exists():
-            return f"{path} is missing: apt-get install -y {package} (make system does)"
+            return f"{path} is missing: apt-get install -y {package} (make test installs them)"
     try:
         import selenium  # noqa: F401
     except ImportError:
@@ -56,38 +54,14 @@ def chromium() -> Iterator[object]:
         shutil.rmtree(profile, ignore_errors=True)
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @contextmanager
 def kg_server(root: Path, dist: Path, log_path: Path) -> Iterator[str]:
     """`python -m kg --root ROOT --dist DIST serve` on a free port; yields its base URL."""
     port = free_port()
-    with log_path.open("w+") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "kg", "--root", str(root), "--dist", str(dist), "serve", "--port", str(port)],
-            stdout=log, stderr=subprocess.STDOUT, cwd=root,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if httpx.get(url + "/health", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                if process.poll() is not None or time.monotonic() > deadline:
-                    log.seek(0)
-                    raise RuntimeError(f"server did not start: {log.read()}")
-                time.sleep(0.2)
-            yield url
-        finally:
-            process.terminate()
-            process.wait(timeout=15)
+    url = f"http://127.0.0.1:{port}"
+    command = [sys.executable, "-m", "kg", "--root", str(root), "--dist", str(dist), "serve", "--port", str(port)]
+    with running(command, url + "/health", log_path, cwd=root):
+        yield url
 
 
 def screenshot(driver, name: str) -> Path:
