@@ -190,7 +190,7 @@ class RemoteStore:
         where = shown(url)
         try:
             response = self.client.post(url, data=data, content=content, headers=headers)
-        except httpx.TimeoutException as error:
+        except httpx.TimeoutException:
             raise RemoteError(504, f"{where} did not answer within {self.timeout:g} s") from None
         except httpx.TransportError as error:
             raise RemoteError(502, f"cannot reach {where}: {error or type(error).__name__}") from None

@@ -6,10 +6,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 
-import httpx
 import pyoxigraph as ox
 import pytest
 
@@ -17,7 +15,8 @@ from kg import push, queries
 from kg.remote import RemoteStore
 from tests.conftest import ROOT
 from tests.service_fixtures import SERVICE_DATA
-from tests.test_remote import as_set, free_port, oxigraph_server, parameters
+from tests.servers import free_port, running
+from tests.test_remote import as_set, oxigraph_server, parameters
 
 ASSERTED = "https://w3id.org/deir-ez-zor-2024/graph/asserted"
 ALL_QUADS = "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -120,23 +119,11 @@ def test_password_in_the_url_is_not_shown(dist):
 def our_service(tmp_path) -> Iterator[str]:
     """Our own server with Graph Store writes behind a bearer token."""
     port = free_port()
-    log = (tmp_path / "server.log").open("w+")
-    process = subprocess.Popen([sys.executable, "-m", "kg.server", str(SERVICE_DATA), "--port", str(port),
-                                "--allow-update", "--update-token", "t0ken"], stdout=log, stderr=log)
     url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                httpx.get(url + "/health", timeout=1)
-                break
-            except httpx.TransportError:
-                assert process.poll() is None, "server exited"
-                time.sleep(0.1)
+    command = [sys.executable, "-m", "kg.server", str(SERVICE_DATA), "--port", str(port),
+               "--allow-update", "--update-token", "t0ken"]
+    with running(command, url + "/health", tmp_path / "server.log"):
         yield url + "/rdf-graph-store"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        log.close()
 
 
 def test_bearer_token_is_sent(store, our_service):

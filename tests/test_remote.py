@@ -5,15 +5,12 @@ by tests/test_remote_service.py and tests/test_push.py.
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import httpx
 import pyoxigraph as ox
 import pytest
 
@@ -21,16 +18,11 @@ from kg import queries
 from kg.remote import RemoteError, RemoteStore
 from kg.stats import stats_text
 from tests.conftest import ROOT
+from tests.servers import free_port, running
 from tests.service_fixtures import DZR, SERVICE_DATA
 
 OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
 """The Oxigraph server CLI (`pip install oxigraph`, in the test extras)."""
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @contextmanager
@@ -40,26 +32,11 @@ def oxigraph_server(location: Path, load: Path | None = None) -> Iterator[str]:
         subprocess.run([OXIGRAPH, "load", "--location", str(location), "--file", str(load)],
                        check=True, capture_output=True)
     port = free_port()
-    log = (location.parent / f"oxigraph-{port}.log").open("w+")
-    process = subprocess.Popen([OXIGRAPH, "serve", "--location", str(location), "--bind",
-                                f"127.0.0.1:{port}", "--union-default-graph"], stdout=log, stderr=log)
     url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(url + "/query", params={"query": "ASK {}"}, timeout=1)
-                break
-            except httpx.TransportError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    log.seek(0)
-                    raise RuntimeError(f"oxigraph did not start: {log.read()}") from None
-                time.sleep(0.05)
+    command = [OXIGRAPH, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
+               "--union-default-graph"]
+    with running(command, url + "/", location.parent / f"oxigraph-{port}.log"):
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        log.close()
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,8 @@ from kg.remote import RemoteStore
 from kg.service import create_app
 from kg.settings import Settings
 from tests.service_fixtures import HEAVY, SERVICE_DATA, TOKEN
-from tests.test_remote import free_port, oxigraph_server, service_endpoint  # noqa: F401
+from tests.servers import free_port
+from tests.test_remote import oxigraph_server, service_endpoint  # noqa: F401
 from tests.test_service_conneg import (  # noqa: F401
     test_ask_as_json,
     test_construct_in_each_rdf_format,
