@@ -30,6 +30,13 @@ class Settings:
     """Bytes one SERVICE answer may have; a larger one fails the query with 502."""
     max_result_bytes: int = 64 * 1024 * 1024
     """Bytes of a serialized query result; a larger one gets 413 (`--max-result-bytes`)."""
+    max_worker_private_bytes: int = 256 * 1024 * 1024
+    """Private memory a worker may keep after a query: a heavy query writes to the store's pages
+    it reads, so the worker's copy-on-write share of the store turns private. A worker above this
+    is retired after its answer and a fresh fork, sharing the store again, takes its place."""
+    recycle_check_after: float = 0.1
+    """Seconds a query must have taken before its worker's memory is checked (light queries dirty
+    no pages worth a check)."""
     retry_after: int = 2
     """Seconds suggested to a client refused with 503."""
 

@@ -147,6 +147,19 @@ def _zygote_main(store: pyoxigraph.Store, control: Connection, settings: Setting
     _serve(control, handle)
 
 
+def private_bytes(pid: int) -> int:
+    """Bytes of memory a process holds privately (dirty copy-on-write pages included), from
+    /proc; 0 when it cannot be read."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as rollup:
+            for line in rollup:
+                if line.startswith("Private_Dirty:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
 @dataclass
 class _Worker:
     pid: int
@@ -279,6 +292,7 @@ class WorkerPool:
         deadline = self._settings.query_timeout if timeout is None else timeout
         loop = asyncio.get_running_loop()
         worker = await self._acquire()
+        started = loop.time()
         try:
             worker.conn.send((kind, payload))
             ready = await loop.run_in_executor(self._executor, worker.conn.poll, deadline)
@@ -296,6 +310,11 @@ class WorkerPool:
             raise
         if status == "ok" and _oversized(result):
             self._replace(worker)  # give back the memory the oversized result took
+        elif loop.time() - started >= self._settings.recycle_check_after and (
+            await loop.run_in_executor(self._executor, private_bytes, worker.pid)
+            > self._settings.max_worker_private_bytes
+        ):
+            self._replace(worker)  # a fresh fork shares the store's pages again
         else:
             self._release(worker)
         if status != "ok":

@@ -77,3 +77,38 @@ def test_on_disk_store_is_reused_by_a_later_start(tmp_path):
     again = open_store(SERVICE_DATA, tmp_path / "store")
     assert (tmp_path / "store" / STAMP_FILE).stat().st_mtime_ns == stamp
     assert len(again) == 63
+
+
+def test_a_worker_over_its_private_memory_budget_is_replaced_after_answering():
+    from tests.service_fixtures import app_client
+    from kg.settings import Settings
+
+    settings = Settings(workers=1, max_worker_private_bytes=0, recycle_check_after=0.0)
+    with app_client(settings) as test_client:
+        pool = test_client.app.state.pool
+        (first,) = pool._workers
+        assert test_client.get("/sparql", params={"query": "ASK {}"}).status_code == 200
+        deadline = time.monotonic() + 10
+        while set(pool._workers) in ({first}, set()) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert set(pool._workers) and first not in pool._workers
+
+
+def test_a_worker_within_its_memory_budget_is_kept():
+    from tests.service_fixtures import app_client
+    from kg.settings import Settings
+
+    with app_client(Settings(workers=1, recycle_check_after=0.0)) as test_client:
+        pool = test_client.app.state.pool
+        (first,) = pool._workers
+        assert test_client.get("/sparql", params={"query": "ASK {}"}).status_code == 200
+        assert set(pool._workers) == {first}
+
+
+def test_private_bytes_reads_proc_and_is_zero_for_a_missing_process():
+    import os
+
+    from kg.workers import private_bytes
+
+    assert private_bytes(os.getpid()) > 0
+    assert private_bytes(2**22 + 12345) == 0
