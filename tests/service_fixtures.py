@@ -4,6 +4,7 @@ Imported by tests/test_service*.py and tests/test_protocol*.py (tests/conftest.p
 """
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,6 +24,14 @@ HEAVY = (
     + " }"
 )
 """10^12 rows to count: never finishes within a test's deadline."""
+
+
+def wait_until_no_worker_is_idle(pool, seconds: float = 5.0) -> None:
+    """Sleeping a fixed time is not enough on a loaded machine: wait until the heavy query sent
+    just before holds every worker."""
+    deadline = time.monotonic() + seconds
+    while pool.idle and time.monotonic() < deadline:
+        time.sleep(0.01)
 
 
 def app_client(settings: Settings) -> TestClient:

@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 
 from kg.settings import Settings
 from tests.hardening_fixtures import alive, cpu_seconds, descendants
-from tests.service_fixtures import TOKEN, app_client
+from tests.service_fixtures import TOKEN, app_client, wait_until_no_worker_is_idle
 
 PATHOLOGICAL = {
     "cross-product": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?o ?q }",
@@ -87,7 +87,7 @@ def test_a_burst_on_a_full_pool_gets_503_within_the_queue_wait():
 
         with ThreadPoolExecutor(9) as threads:
             heavy = threads.submit(timed, {"query": PATHOLOGICAL["cross-product"]})
-            time.sleep(0.1)
+            wait_until_no_worker_is_idle(client.app.state.pool)
             burst = list(threads.map(timed, [ASK] * 8))
         assert heavy.result()[0] == 504
     assert {status for status, _, _ in burst} == {503}

@@ -4,7 +4,7 @@ from __future__ import annotations
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from tests.service_fixtures import HEAVY, SERVICE_DATA, app_client, impatient  # noqa: F401
+from tests.service_fixtures import HEAVY, SERVICE_DATA, app_client, impatient, wait_until_no_worker_is_idle  # noqa: F401
 from kg.settings import Settings
 
 
@@ -41,7 +41,7 @@ def test_service_answers_again_after_a_timeout(impatient):
 def test_busy_pool_is_503_with_retry_after(impatient):
     with ThreadPoolExecutor(2) as threads:
         heavy = threads.submit(impatient.get, "/sparql", params={"query": HEAVY})
-        time.sleep(0.1)
+        wait_until_no_worker_is_idle(impatient.app.state.pool)
         response = impatient.get("/sparql", params={"query": "ASK {}"})
         heavy.result()
     assert response.status_code == 503
