@@ -4,7 +4,6 @@ updates and Graph Store writes on it. These functions run inside the worker proc
 from __future__ import annotations
 
 import functools
-import hashlib
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,34 +21,12 @@ STAMP_FILE = "kg-source.sha256"
 """In an on-disk store, the digest of the N-Quads it was loaded from: a later start reuses it."""
 
 
-def _digest(path: Path) -> str:
-    sha = hashlib.sha256()
-    with path.open("rb") as stream:
-        for chunk in iter(lambda: stream.read(1 << 20), b""):
-            sha.update(chunk)
-    return sha.hexdigest()
-
-
 def open_store(dist_dir: Path, store_dir: Path | None = None) -> pyoxigraph.Store:
-    """The built dataset in a store: in memory, or on disk reused while the build is unchanged."""
-    source = dist_dir / DATASET_FILE
-    if store_dir is None:
-        store = pyoxigraph.Store()
-        store.load(path=str(source), format=pyoxigraph.RdfFormat.N_QUADS)
-        return store
-    store_dir.mkdir(parents=True, exist_ok=True)
-    stamp = store_dir / STAMP_FILE
-    digest = _digest(source)
-    store = pyoxigraph.Store(str(store_dir))
-    if not stamp.exists() or stamp.read_text().strip() != digest:
-        log.info("loading %s into the on-disk store %s", source, store_dir)
-        store.clear()
-        store.bulk_load(path=str(source), format=pyoxigraph.RdfFormat.N_QUADS)
-        store.flush()
-        stamp.write_text(digest + "\n")
-    # Compacted and flushed, RocksDB's background threads stay idle when workers are forked.
-    store.optimize()
-    return store
+    """The built dataset in a store: in memory, or on disk reused while the build is unchanged
+    (kg.datasets loads it, as it loads any other files beside it)."""
+    from kg.datasets import open_dataset, sources
+
+    return open_dataset(sources(dist_dir), store_dir)
 
 
 @dataclass(frozen=True)
