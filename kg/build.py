@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg import export, reasoning, validate
+from kg import export, reasoning, validate, wikidata_labels
 from kg.errors import BuildError, ValidationFailed
 from kg.namespaces import GRAPH_ASSERTED, GRAPH_INFERRED, GRAPH_ONTOLOGY
 from kg.rdf import read_quads, to_graph
@@ -44,12 +44,15 @@ class Built:
     inferred: list[ox.Triple]
     report: validate.Report
     timings: dict[str, float] = field(default_factory=dict)
+    fetched: list[ox.Quad] = field(default_factory=list)
+    """Quads fetched from outside (Wikidata's labels), in named graphs of their own."""
 
     def quads(self) -> list[ox.Quad]:
         return (
             export.quads_of(self.ontology, GRAPH_ONTOLOGY)
             + export.quads_of(self.asserted, GRAPH_ASSERTED)
             + export.quads_of(self.inferred, GRAPH_INFERRED)
+            + self.fetched
         )
 
 
@@ -57,7 +60,8 @@ def source_files(root: Path) -> list[Path]:
     """Every file whose change calls for a new build."""
     files = sorted((root / "ontology").glob("*.ttl")) + sorted((root / "graph").glob("*.ttl"))
     files += sorted((root / "shapes").glob("*.shacl.ttl")) + sorted((root / "shapes" / "sparql").glob("*.rq"))
-    return files
+    labels = root / wikidata_labels.LABELS_FILE
+    return files + ([labels] if labels.exists() else [])
 
 
 def _read_dir(folder: Path) -> list[ox.Triple]:
@@ -117,7 +121,7 @@ def build(
     data = None if large else to_graph(ontology + asserted + inferred)
     report = validate.validate(data, store, root / "shapes")
     stage("validate", t)
-    built = Built(ontology, asserted, inferred, report, timings)
+    built = Built(ontology, asserted, inferred, report, timings, wikidata_labels.read(root))
     if not report.conforms:
         raise ValidationFailed(report)
     return built

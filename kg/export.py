@@ -11,13 +11,14 @@ import pyoxigraph as ox
 import rdflib
 
 from kg.errors import UsageError
-from kg.namespaces import GRAPH_ASSERTED, GRAPH_INFERRED, GRAPH_ONTOLOGY, PREFIXES
+from kg.namespaces import DZG, GRAPH_ASSERTED, GRAPH_INFERRED, GRAPH_ONTOLOGY, PREFIXES
 from kg.rdf import to_rdflib
 
 GRAPHS = {
     "asserted": GRAPH_ASSERTED,
     "inferred": GRAPH_INFERRED,
     "ontology": GRAPH_ONTOLOGY,
+    "wikidata-labels": DZG["wikidata-labels"],
 }
 """The selectable named graphs of the build, by the name `--graph` takes."""
 

@@ -415,6 +415,8 @@ def add_link_parser(subparsers) -> None:
     mode.add_argument("--missing", action="store_true", help="list our resources without a Wikidata link (offline)")
     mode.add_argument("--verify", action="store_true", help="check every link against Wikidata; exit 1 on disagreement")
     mode.add_argument("--accept", metavar="FILE", help="turn the rows marked yes/true/x of a review file into links")
+    mode.add_argument("--labels", action="store_true",
+                      help="fetch the linked items' names in Arabic and other languages into wikidata/labels.nq")
     p.add_argument("-o", "--output",
                    help="file to write (default: link-review.csv; with --accept graph/wikidata-accepted.ttl)")
     p.add_argument("--api-url", default=wd.API_URL, help=f"Wikibase API (default: {wd.API_URL})")
@@ -448,6 +450,18 @@ def cmd_link(args) -> int:
 
     with httpx.Client(timeout=wd.TIMEOUT, follow_redirects=True) as http:
         client = wd.WikidataClient(http, api_url=args.api_url, cache_dir=Path(args.cache_dir))
+        if args.labels:
+            from datetime import date
+
+            from kg import export, wikidata_labels
+
+            out = Path(args.output) if args.output else root / wikidata_labels.LABELS_FILE
+            quads = wikidata_labels.fetch(client, store, date.today())
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_bytes(export.serialize(quads, "nquads"))
+            print(f"wrote {len(quads)} quads to {out}; the next build adds them as the named graph "
+                  f"{wikidata_labels.LABELS_GRAPH}", file=sys.stderr)
+            return 0
         if args.verify:
             found = verify(client, store)
             for d in found:

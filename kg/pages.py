@@ -32,6 +32,12 @@ RESOURCE_EVENTS = _PROLOGUE + f"""SELECT DISTINCT ?r ?e ?eLabel ?date WHERE {{
   OPTIONAL {{ ?e rdfs:label ?eLabel {_EN.format(v="?eLabel")} }}
 }} ORDER BY ?date ?e LIMIT 5000"""
 
+RESOURCE_NAMES = _PROLOGUE + """SELECT DISTINCT ?r ?name WHERE {
+  ?r dzo:wikidataItem ?item . ?item rdfs:label ?name .
+  FILTER(!LANGMATCHES(LANG(?name), "en"))
+} ORDER BY LANG(?name) ?name LIMIT 100"""
+"""Names of the resource's Wikidata item in other languages (the wikidata-labels graph)."""
+
 RESOURCE_RDF = """CONSTRUCT { ?r ?p ?o . ?s ?q ?r } WHERE { { ?r ?p ?o } UNION { ?s ?q ?r } }"""
 """A resource's description for RDF clients: its outgoing and incoming statements."""
 
@@ -145,7 +151,7 @@ def _job(text: str, **terms) -> QueryJob:
 
 def resource_jobs(iri: str) -> list[QueryJob]:
     node = pyoxigraph.NamedNode(iri)
-    return [_job(q, r=node) for q in (RESOURCE_OUT, RESOURCE_IN, RESOURCE_EVENTS)]
+    return [_job(q, r=node) for q in (RESOURCE_OUT, RESOURCE_IN, RESOURCE_EVENTS, RESOURCE_NAMES)]
 
 
 def resource_rdf_job(iri: str, accept: str | None) -> QueryJob:
@@ -163,6 +169,7 @@ class ResourceView:
     events: list[tuple[Term, str]]
     sources: list[Term]
     wikidata: list[Term]
+    names: list[Term] = field(default_factory=list)
 
     @property
     def found(self) -> bool:
@@ -170,7 +177,7 @@ class ResourceView:
 
 
 def resource_view(iri: str, replies: list[Reply]) -> ResourceView:
-    outgoing, incoming, events = (rows(reply) for reply in replies)
+    outgoing, incoming, events, names = (rows(reply) for reply in replies)
     grouped: dict[Term, list[Term]] = defaultdict(list)
     for row in outgoing:
         prop, value = _term(row["p"], row.get("pLabel")), _term(row["o"], row.get("oLabel"))
@@ -190,6 +197,7 @@ def resource_view(iri: str, replies: list[Reply]) -> ResourceView:
         events=[(_term(r["e"], r.get("eLabel")), r["date"]["value"]) for r in events],
         sources=by_iri.get(str(DZO.citation), []),
         wikidata=by_iri.get(str(DZO.wikidataItem), []),
+        names=[_term(r["name"]) for r in names],
     )
 
 
