@@ -35,7 +35,7 @@ VIEWS = (
           ("injured", "Injured"))),
     View("/map", "Map",
          "Places with verified coordinates, the events there, and who held them on a chosen day.",
-         ("explorer-places", "explorer-event-places", "control-timeline"), "control-timeline",
+         ("explorer-places", "explorer-event-places", "explorer-control"), "explorer-control",
          (("place", "Place"), ("controller", "Controller"), ("start", "From"),
           ("end", "Until (exclusive)"), ("references", "References"))),
     View("/casualties", "Casualties",

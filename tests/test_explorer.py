@@ -102,7 +102,7 @@ def test_event_links_name_actors_and_places(client):
 @pytest.mark.parametrize("path, queries", [
     ("/network", {"who-supported-whom", "sides"}),
     ("/timeline", {"events", "explorer-event-spans", "explorer-event-links"}),
-    ("/map", {"explorer-places", "explorer-event-places", "control-timeline"}),
+    ("/map", {"explorer-places", "explorer-event-places", "explorer-control"}),
     ("/casualties", {"casualties"}),
 ])
 def test_view_page_embeds_its_query_results(client, path, queries):

@@ -128,3 +128,9 @@ def test_mayadin_is_not_said_to_be_held_by_the_opposition_before_it_took_it(stor
     assert R + "military-operations-command" not in {r["controller"] for r in held}
     later = rows(store, "controller-on-date", place="dzr:mayadin", day="2024-12-12")
     assert {r["controller"] for r in later} == {R + "military-operations-command"}
+
+
+def test_the_map_timeline_carries_the_bounded_start_of_mayadin(store):
+    found = {r["latest"] for r in rows(store, "explorer-control")
+             if r["place"] == R + "mayadin" and r["controller"] == R + "military-operations-command"}
+    assert found == {"2024-12-11"}

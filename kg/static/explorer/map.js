@@ -15,7 +15,7 @@
   X.rows("explorer-event-places").forEach(function (r) {
     if (byIri[r.place]) { byIri[r.place].events.push(r); }
   });
-  var periods = X.rows("control-timeline");
+  var periods = X.rows("explorer-control");
   var controllers = {};
   periods.forEach(function (p) { controllers[p.controller] = p.controllerLabel; });
   var controllerColour = {};
@@ -95,8 +95,11 @@
   var heldList = function () {
     var list = document.getElementById("held");
     list.textContent = "";
-    // The rule of controller-on-date.rq: start inclusive, end exclusive, no start = held before.
-    periods.filter(function (p) { return (!p.start || p.start <= day) && (!p.end || day < p.end); })
+    // The rule of controller-on-date.rq: start inclusive, end exclusive, no start = held before,
+    // unless the start is only bounded by a latest day.
+    periods.filter(function (p) {
+      return (!p.start || p.start <= day) && (!p.latest || p.latest <= day) && (!p.end || day < p.end);
+    })
       .forEach(function (p) {
         var li = document.createElement("li");
         var place = document.createElement("a");
