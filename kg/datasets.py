@@ -12,9 +12,12 @@ import pyoxigraph as ox
 
 from kg.errors import ParseError, UsageError
 from kg.rdf import format_for
-from kg.store import DATASET_FILE, STAMP_FILE
+from kg.store import DATASET_FILE
 
 log = logging.getLogger(__name__)
+
+STAMP_FILE = "kg-source.sha256"
+"""In an on-disk store, the digest of the files it was loaded from: a later start reuses it."""
 
 
 def graph_iri(path: Path) -> str:

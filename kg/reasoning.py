@@ -7,6 +7,7 @@ import re
 import shutil
 import tempfile
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -26,7 +27,7 @@ class Rule:
     axiom: str
     construct: str
 
-    @property
+    @cached_property
     def triggers(self) -> frozenset[str]:
         """The IRIs in the rule's body: it can only fire again when a triple using one is new."""
         body = self.construct.split(" WHERE ", 1)[1]

@@ -14,7 +14,7 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF
 
 from kg.namespaces import SH
-from kg.validate import _name
+from kg.validate import rule_name
 
 _PROLOGUE = (
     "PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>\n"
@@ -123,11 +123,11 @@ def _property_rules(shapes: rdflib.Graph, node, target: str) -> list[CompiledRul
     for prop in shapes.objects(node, SH.property):
         unknown = set(shapes.predicates(prop)) - _HANDLED
         if unknown:
-            raise NotImplementedError(f"constraints {sorted(map(str, unknown))} of {_name(prop, shapes)}")
+            raise NotImplementedError(f"constraints {sorted(map(str, unknown))} of {rule_name(prop, shapes)}")
         path = shapes.value(prop, SH.path)
         if not isinstance(path, rdflib.URIRef):
             raise NotImplementedError("only predicate paths are compiled")
-        name = _name(prop, shapes)
+        name = rule_name(prop, shapes)
         message = str(shapes.value(prop, SH.message) or name)
         for condition in _value_conditions(shapes, prop, _iri(path)):
             rules.append(CompiledRule(name, _select(target, condition, message)))
@@ -148,15 +148,15 @@ def _alternative(shapes: rdflib.Graph, member) -> str:
 
 def _node_rules(shapes: rdflib.Graph, node, target: str) -> list[CompiledRule]:
     rules = []
-    message = str(shapes.value(node, SH.message) or _name(node, shapes))
+    message = str(shapes.value(node, SH.message) or rule_name(node, shapes))
     alternatives = shapes.value(node, SH["or"])
     if alternatives is not None:
         tests = [_alternative(shapes, m) for m in Collection(shapes, alternatives)]
-        rules.append(CompiledRule(_name(node, shapes), _select(target, f"FILTER(!({' || '.join(tests)}))", message)))
+        rules.append(CompiledRule(rule_name(node, shapes), _select(target, f"FILTER(!({' || '.join(tests)}))", message)))
     alternatives = shapes.value(node, SH.xone)
     if alternatives is not None:
         tests = [f"IF({_alternative(shapes, m)}, 1, 0)" for m in Collection(shapes, alternatives)]
-        rules.append(CompiledRule(_name(node, shapes), _select(target, f"FILTER(({' + '.join(tests)}) != 1)", message)))
+        rules.append(CompiledRule(rule_name(node, shapes), _select(target, f"FILTER(({' + '.join(tests)}) != 1)", message)))
     return rules
 
 

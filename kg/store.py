@@ -17,8 +17,6 @@ from kg.remote import RemoteError
 log = logging.getLogger(__name__)
 
 DATASET_FILE = "dataset.nq"
-STAMP_FILE = "kg-source.sha256"
-"""In an on-disk store, the digest of the N-Quads it was loaded from: a later start reuses it."""
 
 
 def open_store(dist_dir: Path, store_dir: Path | None = None) -> pyoxigraph.Store:

@@ -73,7 +73,7 @@ def run_shacl(data: rdflib.Graph, shapes: rdflib.Graph) -> list[Finding]:
         findings.append(
             Finding(
                 severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
-                rule=_name(shape, shapes),
+                rule=rule_name(shape, shapes),
                 focus=str(results.value(r, SH.focusNode)),
                 path=_short(path) if isinstance(path, rdflib.URIRef) else "",
                 message=str(results.value(r, SH.resultMessage) or ""),
@@ -82,7 +82,8 @@ def run_shacl(data: rdflib.Graph, shapes: rdflib.Graph) -> list[Finding]:
     return findings
 
 
-def _name(shape, shapes: rdflib.Graph) -> str:
+def rule_name(shape, shapes: rdflib.Graph) -> str:
+    """How reports name a shape: its IRI, or <node shape>/<path> for a property shape."""
     if isinstance(shape, rdflib.URIRef):
         return _short(shape)
     # a property shape: name it after its node shape and path

@@ -15,7 +15,7 @@ from kg import linking
 from kg.linking import Entity, LinkReviewError, Row, accept, candidates, missing, verify, write_review
 from kg.namespaces import DZO, DZR, WD
 from kg.wikidata import WikidataUnreachable
-from tests.test_wikidata import RECORDED, client, replay
+from tests.test_wikidata import RECORDED, client, recorded_store, replay
 
 ROOT = Path(__file__).resolve().parent.parent
 R = str(DZR)
@@ -23,10 +23,7 @@ R = str(DZR)
 
 @pytest.fixture
 def store() -> ox.Store:
-    s = ox.Store()
-    s.load(path=str(ROOT / "ontology" / "dzo.ttl"), format=ox.RdfFormat.TURTLE)
-    s.load(path=str(RECORDED / "graph.ttl"), format=ox.RdfFormat.TURTLE)
-    return s
+    return recorded_store()
 
 
 CITY = Entity(R + "deir-ez-zor", "Deir ez-Zor", ("Deir Ezzor",), "City", (35.336, 40.141))

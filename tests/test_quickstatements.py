@@ -2,16 +2,14 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 
 from kg import quickstatements as qs
 from kg.namespaces import DZO, DZR, WD
-from tests.test_wikidata import RECORDED, recorded
+from tests.test_wikidata import recorded, recorded_store
 
-ROOT = Path(__file__).resolve().parent.parent
 URL = '"https://en.wikipedia.org/wiki/Deir_ez-Zor_offensive_(2024)"'
 SOURCES = ["S143", "Q328", "S4656", URL]
 
@@ -37,10 +35,7 @@ def valid_v1(line: str) -> bool:
 
 @pytest.fixture
 def store() -> ox.Store:
-    s = ox.Store()
-    s.load(path=str(ROOT / "ontology" / "dzo.ttl"), format=ox.RdfFormat.TURTLE)
-    s.load(path=str(RECORDED / "graph.ttl"), format=ox.RdfFormat.TURTLE)
-    return s
+    return recorded_store()
 
 
 def link(store: ox.Store, qid: str) -> None:

@@ -70,7 +70,8 @@ def test_health_answers_while_every_worker_is_busy(impatient):
 
 
 def test_on_disk_store_is_reused_by_a_later_start(tmp_path):
-    from kg.store import STAMP_FILE, open_store
+    from kg.datasets import STAMP_FILE
+    from kg.store import open_store
 
     open_store(SERVICE_DATA, tmp_path / "store")
     stamp = (tmp_path / "store" / STAMP_FILE).stat().st_mtime_ns

@@ -32,21 +32,20 @@ def test_compiled_shapes_find_nothing_on_the_article_graph(built):
     assert compiled_findings(built) == set()
 
 
-def build_quietly(graph_dir):
-    """The build's outcome and its report, whether or not validation passed."""
+def report_of(graph_dir):
+    """The build's validation report, whether or not validation passed."""
     try:
-        built = build_mod.build(ROOT, graph_dir=graph_dir, reasoner=False)
-        return built, built.report
+        return build_mod.build(ROOT, graph_dir=graph_dir, reasoner=False).report
     except ValidationFailed as failure:
-        return None, failure.report
+        return failure.report
 
 
 @pytest.mark.parametrize("fixture", BROKEN, ids=lambda p: p.stem)
-def test_compiled_shapes_agree_with_pyshacl_on_each_fixture(fixture, tmp_path, monkeypatch):
+def test_compiled_shapes_agree_with_pyshacl_on_each_fixture(fixture, tmp_path):
     graph = tmp_path / "graph"
     graph.mkdir()
     (graph / fixture.name).write_bytes(fixture.read_bytes())
-    _, report = build_quietly(graph)
+    report = report_of(graph)
     # Rebuild without validation to get the reasoned graphs the compiled queries run on.
     from kg import reasoning
     from kg.rdf import to_graph

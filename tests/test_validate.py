@@ -10,7 +10,7 @@ from rdflib.namespace import RDF
 from kg import build as build_mod
 from kg.errors import ValidationFailed
 from kg.namespaces import SH
-from kg.validate import _name, load_shapes, sparql_rules
+from kg.validate import rule_name, load_shapes, sparql_rules
 from tests.conftest import DATA, ROOT
 
 BROKEN = sorted((DATA / "broken").glob("*.ttl"))
@@ -26,9 +26,9 @@ def all_rules() -> set[str]:
     rules = set()
     for node in shapes.subjects(RDF.type, SH.NodeShape):
         for prop in shapes.objects(node, SH.property):
-            rules.add(_name(prop, shapes))
+            rules.add(rule_name(prop, shapes))
         if any(shapes.value(node, p) is not None for p in NODE_LEVEL):
-            rules.add(_name(node, shapes))
+            rules.add(rule_name(node, shapes))
     rules |= {p.stem for p in sparql_rules(ROOT / "shapes") if p.stem.endswith(("-violation", "-warning"))}
     return rules
 

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pyoxigraph as ox
 import pytest
 
 from kg.wikidata import WikidataClient, WikidataError, WikidataUnreachable
@@ -17,6 +18,14 @@ SEARCHES = {
     "Deir ez-Zor": "wbsearchentities-deir-ez-zor.json",
     "Deir Ezzor": "wbsearchentities-deir-ezzor.json",
 }
+
+
+def recorded_store() -> ox.Store:
+    """The real ontology with the small graph the recorded answers are about."""
+    s = ox.Store()
+    s.load(path=str(Path(__file__).resolve().parent.parent / "ontology" / "dzo.ttl"), format=ox.RdfFormat.TURTLE)
+    s.load(path=str(RECORDED / "graph.ttl"), format=ox.RdfFormat.TURTLE)
+    return s
 
 
 def recorded(name: str) -> dict:
