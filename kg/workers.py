@@ -236,6 +236,10 @@ class WorkerPool:
             with self._lock:
                 if self._control is None:
                     raise WorkerFailed("the pool is closed")
+                # Read under the lock the zygote calls share: a fork that precedes a write keeps
+                # the generation from before it, even when the write's increment lands before
+                # this thread gets back (it was marked current, and served stale data).
+                generation = self._generation
                 self._control.send(("spawn", None))
                 send_handle(self._control, theirs.fileno(), self._zygote_pid)
                 status, pid = self._control.recv()
@@ -247,7 +251,7 @@ class WorkerPool:
         if status != "ok":
             ours.close()
             raise WorkerFailed(pid)
-        worker = _Worker(pid, Connection(ours.detach()), self._generation)
+        worker = _Worker(pid, Connection(ours.detach()), generation)
         self._workers[pid] = worker
         return worker
 
