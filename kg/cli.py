@@ -129,6 +129,7 @@ def cmd_serve(args) -> int:
         query_timeout=args.query_timeout,
         service_allow=args.service_allow or None,
         max_result_bytes=args.max_result_bytes,
+        worker_memory=args.worker_memory,
         workers=args.workers,
         load=[Path(f) for f in args.load],
         build_data=not args.no_build_data,
@@ -222,6 +223,9 @@ def parser() -> argparse.ArgumentParser:
     sv.add_argument("--workers", type=int, default=2, help="query worker processes (default 2)")
     sv.add_argument("--max-result-bytes", type=int, default=64 * 1024 * 1024,
                     help="largest result answered; above it 413 (default 64 MiB)")
+    sv.add_argument("--worker-memory", type=int, metavar="MIB",
+                    help="private memory the query workers may keep in all before one is replaced "
+                         "(default: as much as the store takes, so one warm worker keeps its copy)")
     _add_load_options(sv)
     sv.add_argument("--sparql-endpoint", metavar="URL",
                     help="serve a remote store's SPARQL endpoint instead of the build (see README)")

@@ -104,7 +104,7 @@ def _operation(pairs: list[tuple[str, str]], direct: tuple[str, str] | None) -> 
 
 async def read_operation(request: Request, settings: Settings) -> Operation:
     """The operation a /sparql request asks for, following the SPARQL 1.1 Protocol."""
-    url_pairs = _pairs(request.url.query)
+    url_pairs = _pairs(request.scope["query_string"].decode("latin-1"))
     if request.method == "GET":
         operation = _operation(url_pairs, None)
         if operation.kind == "update":

@@ -34,6 +34,7 @@ def serve(
     service_allow: list[str] | None = None,
     workers: int = 2,
     max_result_bytes: int = Settings.max_result_bytes,
+    worker_memory: int | None = None,
     load: list[Path] | tuple[Path, ...] = (),
     build_data: bool = True,
     sparql_endpoint: str | None = None,
@@ -43,7 +44,7 @@ def serve(
 
     `load` adds RDF files, each in a named graph (kg.datasets); `build_data=False` serves only
     them. `sparql_endpoint` serves a remote store instead (kg.remote), writes going to
-    `sparql_update`. The update token comes from `update_token`, else KG_UPDATE_TOKEN.
+    `sparql_update`. `worker_memory` (MiB) is Settings.max_private_bytes. The update token comes from `update_token`, else KG_UPDATE_TOKEN.
     """
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     token = update_token or os.environ.get("KG_UPDATE_TOKEN") or None
@@ -52,6 +53,7 @@ def serve(
             query_timeout=query_timeout,
             workers=workers,
             max_result_bytes=max_result_bytes,
+            max_private_bytes=None if worker_memory is None else worker_memory * 1024 * 1024,
             allow_update=allow_update,
             update_token=token,
             service_allow=tuple(service_allow if service_allow is not None else [WIKIDATA]),
@@ -99,6 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--service-allow", action="append")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--max-result-bytes", type=int, default=Settings.max_result_bytes)
+    parser.add_argument("--worker-memory", type=int)
     parser.add_argument("--load", type=Path, action="append", default=[])
     parser.add_argument("--no-build-data", action="store_true")
     parser.add_argument("--sparql-endpoint")
@@ -107,7 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     return serve(args.dist, host=args.host, port=args.port, store_dir=args.store_dir,
                  allow_update=args.allow_update, update_token=args.update_token,
                  query_timeout=args.query_timeout, service_allow=args.service_allow,
-                 workers=args.workers, max_result_bytes=args.max_result_bytes, load=args.load, build_data=not args.no_build_data,
+                 workers=args.workers, max_result_bytes=args.max_result_bytes,
+                 worker_memory=args.worker_memory, load=args.load, build_data=not args.no_build_data,
                  sparql_endpoint=args.sparql_endpoint, sparql_update=args.sparql_update)
 
 

@@ -30,10 +30,16 @@ class Settings:
     """Bytes one SERVICE answer may have; a larger one fails the query with 502."""
     max_result_bytes: int = 64 * 1024 * 1024
     """Bytes of a serialized query result; a larger one gets 413 (`--max-result-bytes`)."""
-    max_worker_private_bytes: int = 256 * 1024 * 1024
-    """Private memory a worker may keep after a query: a heavy query writes to the store's pages
-    it reads, so the worker's copy-on-write share of the store turns private. A worker above this
-    is retired after its answer and a fresh fork, sharing the store again, takes its place."""
+    max_private_bytes: int | None = None
+    """Private memory the workers may hold in all, in bytes. Evaluating a query writes to the
+    store's pages it reads (pyoxigraph's in-memory store), so each worker's copy-on-write share
+    of the store turns private as it works; a worker that has one is fast, a fresh fork pays the
+    copying again. After a query, when the workers' private memory passes this budget, the worker
+    that ran it is retired and a fresh fork takes its place. None: one copy of the store (what the
+    zygote holds at start, at least min_private_budget), so one warm worker keeps its copy and
+    memory stays near twice the store's."""
+    min_private_budget: int = 256 * 1024 * 1024
+    """The floor of the default budget (small or on-disk stores: the workers' query memory)."""
     recycle_check_after: float = 0.1
     """Seconds a query must have taken before its worker's memory is checked (light queries dirty
     no pages worth a check)."""
@@ -45,6 +51,8 @@ class Settings:
             raise ValueError("--allow-update needs an update token (--update-token or KG_UPDATE_TOKEN)")
         if self.workers < 1:
             raise ValueError("at least one worker is needed")
+        if self.max_private_bytes is not None and self.max_private_bytes < 0:
+            raise ValueError("worker-memory must not be negative")
         for name in ("query_timeout", "service_timeout", "max_result_bytes", "max_query_length",
                      "max_body_bytes", "max_service_bytes"):
             if getattr(self, name) <= 0:

@@ -2,16 +2,21 @@
 
 A single-threaded zygote holds the store and forks workers that share its memory copy-on-write.
 Updates run in the zygote; workers forked before an update are retired, so later queries see it.
+The server talks to a worker over a socket the event loop reads itself (asyncio streams), so a
+query costs no thread hop; the zygote, called rarely, is called from a thread.
 """
 from __future__ import annotations
 
 import asyncio
 import ctypes
+import gc
 import logging
 import os
+import pickle
 import re
 import signal
 import socket
+import struct
 import threading
 import traceback
 from collections.abc import Callable
@@ -124,6 +129,7 @@ def _zygote_main(store: pyoxigraph.Store, control: Connection, settings: Setting
     def handle(kind: str, payload: object) -> object:
         if kind == "spawn":
             fd = recv_handle(control)
+            gc.freeze()  # the worker's collections then leave the zygote's objects (shared pages) alone
             pid = os.fork()
             if pid == 0:
                 try:
@@ -147,30 +153,78 @@ def _zygote_main(store: pyoxigraph.Store, control: Connection, settings: Setting
     _serve(control, handle)
 
 
-def _answer_within(conn: Connection, seconds: float) -> tuple[str, object] | None:
-    """The worker's answer, or None at the deadline: one thread hop for both the wait and the
-    read (two hops cost the light queries about a millisecond)."""
-    return conn.recv() if conn.poll(seconds) else None
+def _frame(message: object) -> bytes:
+    """`message` as multiprocessing.Connection frames it (the workers read it with one)."""
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    if len(data) > 0x7FFFFFFF:
+        return struct.pack("!i", -1) + struct.pack("!Q", len(data)) + data
+    return struct.pack("!i", len(data)) + data
 
 
-def private_bytes(pid: int) -> int:
-    """Bytes of memory a process holds privately (dirty copy-on-write pages included), from
-    /proc; 0 when it cannot be read."""
+async def _receive(reader: asyncio.StreamReader) -> object:
+    """One message a worker's Connection.send wrote; IncompleteReadError (an EOFError) when it
+    died before writing all of it."""
+    (size,) = struct.unpack("!i", await reader.readexactly(4))
+    if size == -1:
+        (size,) = struct.unpack("!Q", await reader.readexactly(8))
+    return pickle.loads(await reader.readexactly(size))
+
+
+def _rollup(pid: int, field: str) -> int:
+    """One figure of /proc/PID/smaps_rollup in bytes; 0 when it cannot be read."""
     try:
         with open(f"/proc/{pid}/smaps_rollup") as rollup:
             for line in rollup:
-                if line.startswith("Private_Dirty:"):
+                if line.startswith(field):
                     return int(line.split()[1]) * 1024
     except (OSError, ValueError):
         pass
     return 0
 
 
+def private_bytes(pid: int) -> int:
+    """Bytes of memory a process holds privately (dirty copy-on-write pages included)."""
+    return _rollup(pid, "Private_Dirty:")
+
+
+def resident_bytes(pid: int) -> int:
+    """Bytes of memory a process has resident, the pages it shares included."""
+    return _rollup(pid, "Rss:")
+
+
+_STREAM_LIMIT = 1 << 20
+"""Bytes a worker stream buffers before it pauses reading (asyncio's default is 64 KiB)."""
+
+
 @dataclass
 class _Worker:
     pid: int
-    conn: Connection
+    sock: socket.socket
     generation: int
+    reader: asyncio.StreamReader | None = None
+    writer: asyncio.StreamWriter | None = None
+
+    async def open(self) -> None:
+        """Attach the socket to the running event loop (once; _spawn runs off the loop)."""
+        if self.reader is None:
+            self.reader, self.writer = await asyncio.open_connection(sock=self.sock, limit=_STREAM_LIMIT)
+
+    def dead(self) -> bool:
+        """An idle worker sends nothing: anything readable on its socket is the EOF of its death."""
+        if self.reader is not None:
+            return self.reader.at_eof() or self.reader.exception() is not None
+        try:
+            return self.sock.recv(1, socket.MSG_PEEK | socket.MSG_DONTWAIT) == b""
+        except BlockingIOError:
+            return False
+        except OSError:
+            return True
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        else:
+            self.sock.close()
 
 
 class WorkerPool:
@@ -185,12 +239,20 @@ class WorkerPool:
         self._workers: dict[int, _Worker] = {}
         self._control: Connection | None = None
         self._zygote_pid = 0
+        self.memory_budget = settings.max_private_bytes or 0
+        """Private bytes the workers may hold in all (Settings.max_private_bytes)."""
         self._executor = ThreadPoolExecutor(settings.workers + 4, thread_name_prefix="kg-pool")
-        self._idle: asyncio.Queue[_Worker] = asyncio.Queue()
+        # Last in, first out: a lone client keeps reusing one warm worker, whose copy of the
+        # store's pages is already private (see Settings.max_private_bytes); the others
+        # stay cold, sharing the zygote's pages, until clients come in parallel.
+        self._idle: asyncio.LifoQueue[_Worker] = asyncio.LifoQueue()
         self._update_lock = asyncio.Lock()
 
     def start(self) -> None:
         control, theirs = Pipe(duplex=True)
+        # Objects alive now are never collected, so no collection in a child writes to (and so
+        # copies) the pages that hold them: the zygote and workers keep sharing them.
+        gc.freeze()
         pid = os.fork()
         if pid == 0:
             try:
@@ -201,6 +263,9 @@ class WorkerPool:
                 os._exit(0)
         theirs.close()
         self._control, self._zygote_pid = control, pid
+        if self._settings.max_private_bytes is None:
+            # One private copy of what the zygote holds (the store, mostly), never below the floor.
+            self.memory_budget = max(resident_bytes(pid), self._settings.min_private_budget)
         for _ in range(self._settings.workers):
             self._idle.put_nowait(self._spawn())
 
@@ -251,7 +316,7 @@ class WorkerPool:
         if status != "ok":
             ours.close()
             raise WorkerFailed(pid)
-        worker = _Worker(pid, Connection(ours.detach()), generation)
+        worker = _Worker(pid, ours, generation)
         self._workers[pid] = worker
         return worker
 
@@ -261,7 +326,7 @@ class WorkerPool:
             os.kill(worker.pid, signal.SIGKILL)
         except ProcessLookupError:
             pass
-        worker.conn.close()
+        worker.close()
 
     def _replace(self, worker: _Worker) -> None:
         """Kill a worker and put a fresh one in the queue, in the background."""
@@ -281,15 +346,22 @@ class WorkerPool:
         task.add_done_callback(self._tasks.discard)
 
     async def _acquire(self) -> _Worker:
-        try:
-            worker = await asyncio.wait_for(self._idle.get(), self._settings.queue_wait)
-        except TimeoutError as error:
-            raise Busy(f"all {self._settings.workers} workers are busy") from error
-        # An idle worker sends nothing: anything to read on its socket is the EOF of its death.
-        if worker.generation != self._generation or worker.conn.poll(0):
+        if self._idle.empty():
+            try:
+                async with asyncio.timeout(self._settings.queue_wait):
+                    worker = await self._idle.get()
+            except TimeoutError as error:
+                raise Busy(f"all {self._settings.workers} workers are busy") from error
+        else:
+            worker = self._idle.get_nowait()
+        if worker.generation != self._generation or worker.dead():
             self._kill(worker)
             worker = await asyncio.get_running_loop().run_in_executor(self._executor, self._spawn)
+        await worker.open()
         return worker
+
+    def _private_total(self) -> int:
+        return sum(private_bytes(pid) for pid in list(self._workers))
 
     def _release(self, worker: _Worker) -> None:
         if worker.generation == self._generation:
@@ -304,12 +376,13 @@ class WorkerPool:
         worker = await self._acquire()
         started = loop.time()
         try:
-            worker.conn.send((kind, payload))
-            answer = await loop.run_in_executor(self._executor, _answer_within, worker.conn, deadline)
-            if answer is None:
-                self._replace(worker)
-                raise Timeout(f"query exceeded the time limit of {deadline:g} s")
-            status, result = answer
+            worker.writer.write(_frame((kind, payload)))
+            async with asyncio.timeout(deadline):
+                await worker.writer.drain()
+                status, result = await _receive(worker.reader)
+        except TimeoutError:
+            self._replace(worker)
+            raise Timeout(f"query exceeded the time limit of {deadline:g} s") from None
         except (EOFError, OSError) as error:
             self._replace(worker)
             raise WorkerDied(f"the worker running this query (pid {worker.pid}) died before it "
@@ -321,10 +394,11 @@ class WorkerPool:
         if status == "ok" and _oversized(result):
             self._replace(worker)  # give back the memory the oversized result took
         elif loop.time() - started >= self._settings.recycle_check_after and (
-            await loop.run_in_executor(self._executor, private_bytes, worker.pid)
-            > self._settings.max_worker_private_bytes
+            await loop.run_in_executor(self._executor, self._private_total) > self.memory_budget
         ):
-            self._replace(worker)  # a fresh fork shares the store's pages again
+            # Retire the worker that just grew; an older warm one (see _idle) keeps its copy, and
+            # a fresh fork shares the store's pages again.
+            self._replace(worker)
         else:
             self._release(worker)
         if status != "ok":

@@ -142,10 +142,13 @@ def test_killed_worker_is_replaced_and_its_query_gets_502():
         assert set(pool._workers) and pid not in pool._workers
 
 
-def test_killed_idle_worker_is_replaced_before_a_query_reaches_it():
+@pytest.mark.parametrize("answered_before", [False, True], ids=["fresh", "after-a-query"])
+def test_killed_idle_worker_is_replaced_before_a_query_reaches_it(answered_before):
     with app_client(Settings(workers=1)) as client:
         pool = client.app.state.pool
         (pid,) = pool._workers
+        if answered_before:  # its socket is then read by the event loop, not peeked at
+            assert client.get("/sparql", params=ASK).status_code == 200
         os.kill(pid, signal.SIGKILL)
         time.sleep(0.1)
         assert client.get("/sparql", params=ASK).status_code == 200

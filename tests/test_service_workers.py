@@ -84,7 +84,7 @@ def test_a_worker_over_its_private_memory_budget_is_replaced_after_answering():
     from tests.service_fixtures import app_client
     from kg.settings import Settings
 
-    settings = Settings(workers=1, max_worker_private_bytes=0, recycle_check_after=0.0)
+    settings = Settings(workers=1, max_private_bytes=0, recycle_check_after=0.0)
     with app_client(settings) as test_client:
         pool = test_client.app.state.pool
         (first,) = pool._workers
@@ -113,3 +113,41 @@ def test_private_bytes_reads_proc_and_is_zero_for_a_missing_process():
 
     assert private_bytes(os.getpid()) > 0
     assert private_bytes(2**22 + 12345) == 0
+
+
+def test_a_lone_client_keeps_reusing_one_warm_worker():
+    # Last in, first out: the worker that answered last answers next, so sequential queries find
+    # its private copy of the store's pages already made, and the other worker stays cold.
+    with app_client(Settings(workers=2)) as test_client:
+        pool = test_client.app.state.pool
+        answered = set()
+        for _ in range(5):
+            assert test_client.get("/sparql", params={"query": "ASK {}"}).status_code == 200
+            answered.add(pool._idle._queue[-1].pid)
+        assert len(answered) == 1
+        assert len(pool._workers) == 2
+
+
+def test_the_default_memory_budget_is_one_copy_of_what_the_zygote_holds():
+    from kg.workers import resident_bytes
+
+    settings = Settings(workers=1, min_private_budget=1)
+    with app_client(settings) as test_client:
+        pool = test_client.app.state.pool
+        held = resident_bytes(pool._zygote_pid)
+        assert held > 10 * 1024 * 1024  # a Python process with the store: the figure was read
+        assert 0.5 * held < pool.memory_budget < 2 * held
+    with app_client(Settings(workers=1)) as test_client:  # never below the floor
+        assert test_client.app.state.pool.memory_budget >= Settings.min_private_budget
+    with app_client(Settings(workers=1, max_private_bytes=12345)) as test_client:
+        assert test_client.app.state.pool.memory_budget == 12345
+
+
+def test_a_negative_worker_memory_is_refused_by_name(tmp_path):
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "kg.server", str(tmp_path), "--no-build-data",
+                             "--worker-memory", "-1"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "worker-memory must not be negative" in result.stderr
