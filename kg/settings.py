@@ -34,10 +34,11 @@ class Settings:
     """Private memory the workers may hold in all, in bytes. Evaluating a query writes to the
     store's pages it reads (pyoxigraph's in-memory store), so each worker's copy-on-write share
     of the store turns private as it works; a worker that has one is fast, a fresh fork pays the
-    copying again. After a query, when the workers' private memory passes this budget, the worker
-    that ran it is retired and a fresh fork takes its place. None: one copy of the store (what the
-    zygote holds at start, at least min_private_budget), so one warm worker keeps its copy and
-    memory stays near twice the store's."""
+    copying again. After a query, when the workers' private memory passes this budget and no
+    request is waiting for a worker, the worker that ran it is retired and a fresh fork takes its
+    place (under contention the copies are kept, up to one per worker, until the queue empties).
+    None: one copy of the store (what the zygote holds at start, at least min_private_budget), so
+    one warm worker keeps its copy and memory at rest stays near twice the store's."""
     min_private_budget: int = 256 * 1024 * 1024
     """The floor of the default budget (small or on-disk stores: the workers' query memory)."""
     recycle_check_after: float = 0.1

@@ -247,11 +247,13 @@ class WorkerPool:
         # stay cold, sharing the zygote's pages, until clients come in parallel.
         self._idle: asyncio.LifoQueue[_Worker] = asyncio.LifoQueue()
         self._update_lock = asyncio.Lock()
+        self._waiting = 0
+        """Requests waiting for a worker right now."""
 
     def start(self) -> None:
         control, theirs = Pipe(duplex=True)
-        # Objects alive now are never collected, so no collection in a child writes to (and so
-        # copies) the pages that hold them: the zygote and workers keep sharing them.
+        # In the zygote (and so its workers) the objects alive now are never collected, so no
+        # collection there writes to (and so copies) the pages that hold them.
         gc.freeze()
         pid = os.fork()
         if pid == 0:
@@ -261,6 +263,7 @@ class WorkerPool:
                 _zygote_main(self._store, theirs, self._settings)
             finally:
                 os._exit(0)
+        gc.unfreeze()  # this process goes on collecting its garbage as before
         theirs.close()
         self._control, self._zygote_pid = control, pid
         if self._settings.max_private_bytes is None:
@@ -347,11 +350,14 @@ class WorkerPool:
 
     async def _acquire(self) -> _Worker:
         if self._idle.empty():
+            self._waiting += 1
             try:
                 async with asyncio.timeout(self._settings.queue_wait):
                     worker = await self._idle.get()
             except TimeoutError as error:
                 raise Busy(f"all {self._settings.workers} workers are busy") from error
+            finally:
+                self._waiting -= 1
         else:
             worker = self._idle.get_nowait()
         if worker.generation != self._generation or worker.dead():
@@ -393,11 +399,12 @@ class WorkerPool:
             raise
         if status == "ok" and _oversized(result):
             self._replace(worker)  # give back the memory the oversized result took
-        elif loop.time() - started >= self._settings.recycle_check_after and (
-            await loop.run_in_executor(self._executor, self._private_total) > self.memory_budget
-        ):
+        elif (loop.time() - started >= self._settings.recycle_check_after and not self._waiting
+              and await loop.run_in_executor(self._executor, self._private_total) > self.memory_budget):
             # Retire the worker that just grew; an older warm one (see _idle) keeps its copy, and
-            # a fresh fork shares the store's pages again.
+            # a fresh fork shares the store's pages again. Not while requests queue for a worker:
+            # a fresh one would answer them slower (it copies the pages again); the first query
+            # to end with nobody waiting gives the memory back.
             self._replace(worker)
         else:
             self._release(worker)

@@ -95,6 +95,29 @@ def test_a_worker_over_its_private_memory_budget_is_replaced_after_answering():
         assert set(pool._workers) and first not in pool._workers
 
 
+SLOW = ("SELECT (COUNT(*) AS ?n) WHERE { "
+        + " ".join(f"VALUES ?x{i} {{ 1 2 3 4 5 6 7 8 9 10 }}" for i in range(7)) + " }")
+"""10^7 rows to count: about a second, then an answer."""
+
+
+def test_an_over_budget_worker_is_kept_while_requests_wait_for_it():
+    settings = Settings(workers=1, max_private_bytes=0, recycle_check_after=0.0, query_timeout=20)
+    with app_client(settings) as test_client:
+        pool = test_client.app.state.pool
+        (first,) = pool._workers
+        retired = []
+        replace = pool._replace
+        pool._replace = lambda worker: (retired.append(worker.pid), replace(worker))
+        with ThreadPoolExecutor(1) as thread:
+            slow = thread.submit(test_client.get, "/sparql", params={"query": SLOW})
+            wait_until_no_worker_is_idle(pool)
+            # This one waits for the only worker, so the slow query's end keeps that worker ...
+            assert test_client.get("/sparql", params={"query": "ASK {}"}).status_code == 200
+            assert slow.result().status_code == 200
+        # ... and the ASK, ending with nobody waiting, retires it: once, not twice.
+        assert retired == [first]
+
+
 def test_a_worker_within_its_memory_budget_is_kept():
     from tests.service_fixtures import app_client
     from kg.settings import Settings
