@@ -10,6 +10,8 @@ import sys
 
 import pyoxigraph as ox
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kg import build as build_mod
 from kg import export
@@ -82,3 +84,43 @@ def test_export_of_an_unknown_graph_is_a_usage_error(dist):
     result = subprocess.run([sys.executable, "-m", "kg", "--root", str(ROOT), "--dist", str(dist), "export",
                              "--graph", "everything"], capture_output=True, text=True)
     assert result.returncode == 2 and "invalid choice: 'everything'" in result.stderr
+
+
+def _whole_dataset_canonical(quads: list[ox.Quad]) -> list[ox.Quad]:
+    """The reference: RDFC-1.0 over every quad, then sorted by (graph, subject, predicate, object)."""
+    dataset = ox.Dataset(quads)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return sorted(set(dataset), key=lambda q: tuple(map(str, (q.graph_name, q.subject, q.predicate, q.object))))
+
+
+_IRIS = st.sampled_from(["http://ex/a", "http://ex/a/b", "http://ex/ab", "http://ex/b"])
+_TERMS = st.one_of(
+    _IRIS.map(ox.NamedNode),
+    st.sampled_from(["b1", "b2", "b10"]).map(ox.BlankNode),
+    st.sampled_from(["x", "x y", "", "x\n"]).map(ox.Literal),
+    st.sampled_from(["x", "xy"]).map(lambda v: ox.Literal(v, language="en")),
+    st.sampled_from(["1", "10"]).map(lambda v: ox.Literal(v, datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#integer"))),
+)
+_SUBJECTS = st.one_of(_IRIS.map(ox.NamedNode), st.sampled_from(["b1", "b2", "b10"]).map(ox.BlankNode))
+_GRAPHS = st.one_of(st.just(ox.DefaultGraph()), _IRIS.map(ox.NamedNode))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.builds(ox.Quad, _SUBJECTS, _IRIS.map(ox.NamedNode), _TERMS, _GRAPHS), max_size=25))
+def test_canonical_quads_match_canonicalising_the_whole_dataset(quads):
+    # Only the quads with blank nodes are canonicalised, and the sort keys on each quad's text:
+    # both must give exactly what canonicalising everything and sorting by terms gives.
+    assert export.canonical_quads(quads) == _whole_dataset_canonical(quads)
+
+
+def test_canonical_order_where_one_term_is_a_prefix_of_another():
+    # The cases where text order and term order could part: a literal and the same literal with
+    # a language or datatype, and blank-node labels c14n1 and c14n10 (eleven blank nodes).
+    s, p, g = ox.NamedNode("http://ex/s"), ox.NamedNode("http://ex/p"), ox.NamedNode("http://ex/g")
+    quads = [ox.Quad(s, p, ox.Literal("x"), g), ox.Quad(s, p, ox.Literal("x", language="en"), g),
+             ox.Quad(s, p, ox.Literal("x", datatype=ox.NamedNode("http://ex/t")), g),
+             ox.Quad(s, p, ox.Literal("x"), ox.DefaultGraph()),
+             ox.Quad(s, p, ox.Literal("x", language="en"), ox.DefaultGraph())]
+    quads += [ox.Quad(ox.BlankNode(f"n{i}"), p, ox.Literal(str(i)), g) for i in range(12)]
+    quads += [ox.Quad(s, p, ox.BlankNode(f"n{i}"), g) for i in range(12)]
+    assert export.canonical_quads(quads) == _whole_dataset_canonical(quads)

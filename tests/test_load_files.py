@@ -64,6 +64,23 @@ def test_syntax_error_names_file_and_line(tmp_path):
     assert f"{path}:2:" in str(raised.value)
 
 
+def test_the_builds_own_dataset_skips_term_checks_but_not_syntax(tmp_path):
+    # dist/dataset.nq was checked when the build wrote it: loading it again leaves IRIs alone
+    # (faster), but a damaged file still stops the start with its name and line.
+    dataset = tmp_path / "dataset.nq"
+    dataset.write_text("<http://example.org/a> <http://example.org/b> <not-absolute> <http://example.org/g> .\n")
+    (source,) = datasets.sources(tmp_path)
+    assert source.ours
+    assert len(datasets.open_dataset([source])) == 1
+    with pytest.raises(ParseError):  # the same line from a --load file is refused
+        datasets.open_dataset(datasets.sources(None, [dataset]))
+    dataset.write_text("<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n"
+                       "<http://example.org/a> <http://example.org/b> \"x\" <http://example.org/g>\n")
+    with pytest.raises(ParseError) as raised:
+        datasets.open_dataset(datasets.sources(tmp_path))
+    assert raised.value.path == str(dataset) and raised.value.line in (2, 3)
+
+
 def test_unknown_extension_is_refused_before_loading(tmp_path):
     path = tmp_path / "data.csv"
     path.write_text("a,b\n")
