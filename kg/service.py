@@ -17,6 +17,7 @@ from starlette.middleware.cors import CORSMiddleware
 from kg import conneg, describe, openapi, pages
 from kg.accesslog import AccessLog
 from kg.explorer import Explorer
+from kg.memory import TrimAfterLargeResponses
 from kg.policy import Refused, check_query, check_update
 from kg.protocol import media_type, read_body, read_operation
 from kg.relay import Relay
@@ -216,5 +217,6 @@ def create_app(store: pyoxigraph.Store, settings: Settings | None = None, *, roo
 
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
                        allow_headers=["Accept", "Content-Type"], allow_credentials=False)
+    app.add_middleware(TrimAfterLargeResponses)
     app.add_middleware(AccessLog)
     return app
