@@ -11,6 +11,7 @@ from pathlib import Path
 from kg import build as build_mod
 from kg import export, queries
 from kg.errors import KgError, UsageError
+from kg.settings import Settings
 
 
 def _progress(stage: str, seconds: float) -> None:
@@ -221,7 +222,7 @@ def parser() -> argparse.ArgumentParser:
     sv.add_argument("--query-timeout", type=float, default=30.0, help="seconds before a query is stopped (default 30)")
     sv.add_argument("--service-allow", action="append", metavar="URL", help="endpoint SERVICE may call (repeatable; default: Wikidata)")
     sv.add_argument("--workers", type=int, default=2, help="query worker processes (default 2)")
-    sv.add_argument("--max-result-bytes", type=int, default=64 * 1024 * 1024,
+    sv.add_argument("--max-result-bytes", type=int, default=Settings.max_result_bytes,
                     help="largest result answered; above it 413 (default 64 MiB)")
     sv.add_argument("--worker-memory", type=int, metavar="MIB",
                     help="private memory the query workers may keep in all before one is replaced "

@@ -12,7 +12,7 @@ import rdflib
 
 from kg.errors import UsageError
 from kg.namespaces import DZG, GRAPH_ASSERTED, GRAPH_INFERRED, GRAPH_ONTOLOGY, PREFIXES
-from kg.rdf import to_rdflib
+from kg.rdf import has_blank_node, to_rdflib
 
 GRAPHS = {
     "asserted": GRAPH_ASSERTED,
@@ -35,10 +35,6 @@ FORMATS = {
 QUAD_FORMATS = {"nquads", "trig"}
 
 
-def _has_blank_node(q: ox.Quad) -> bool:
-    return isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
-
-
 def canonical_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     """The quads with RDFC-1.0 blank-node labels, sorted: the same input gives the same list.
 
@@ -49,7 +45,7 @@ def canonical_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
     space (the separator) meets a character above it.
     """
     quads = set(quads)
-    blank = [q for q in quads if _has_blank_node(q)]
+    blank = [q for q in quads if has_blank_node(q)]
     if blank:
         dataset = ox.Dataset(blank)
         dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)

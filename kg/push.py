@@ -11,13 +11,11 @@ import httpx
 import pyoxigraph as ox
 
 from kg.errors import KgError
-from kg.remote import RemoteError, RemoteStore, batches, insert_data, shown
+from kg.remote import INSERT_BATCH, RemoteError, RemoteStore, batches, insert_data, shown
 
 GSP_BATCH = 100_000
 """Triples per Graph Store request: a graph is PUT in its first batch and POSTed in the rest, so
 no request body grows with the graph (and none needs chunked encoding, which not all stores read)."""
-UPDATE_BATCH = 20_000
-"""Triples per INSERT DATA request (Virtuoso needs fewer: see README, --batch)."""
 TURTLE = "text/turtle"
 """The body's media type: we send N-Triples, which is Turtle, the one format every Graph Store
 implementation reads."""
@@ -89,7 +87,7 @@ def push_graph_store(graphs: dict, url: str, client: httpx.Client, *, append: bo
 
 
 def push_update(graphs: dict, url: str, auth: httpx.Auth | None, timeout: float, *, append: bool = False,
-                batch: int = UPDATE_BATCH) -> Iterable[Pushed]:
+                batch: int = INSERT_BATCH) -> Iterable[Pushed]:
     """Each graph through SPARQL Update: DROP SILENT GRAPH (unless `append`), then INSERT DATA."""
     with RemoteStore(url, url, timeout=timeout, auth=auth) as remote:
         for graph, triples in graphs.items():
@@ -118,7 +116,7 @@ def push(
     report: Callable[[Pushed], None] | None = None,
 ) -> list[Pushed]:
     """Upload every graph of `store` to the other store, `batch` triples at most per request
-    (default GSP_BATCH or UPDATE_BATCH); raises PushError on the first failure."""
+    (default GSP_BATCH or INSERT_BATCH); raises PushError on the first failure."""
     if (store_url is None) == (update_url is None):
         raise ValueError("give exactly one of store_url (Graph Store Protocol) and update_url (SPARQL Update)")
     graphs = graphs_of(store)
@@ -132,6 +130,6 @@ def push(
         return done
 
     if update_url is not None:
-        return collect(push_update(graphs, update_url, auth, timeout, append=append, batch=batch or UPDATE_BATCH))
+        return collect(push_update(graphs, update_url, auth, timeout, append=append, batch=batch or INSERT_BATCH))
     with httpx.Client(auth=auth, timeout=timeout) as client:
         return collect(push_graph_store(graphs, store_url, client, append=append, batch=batch or GSP_BATCH))

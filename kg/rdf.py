@@ -38,6 +38,11 @@ def read_quads(path: Path, display: str | None = None) -> list[ox.Quad]:
         raise ParseError(shown, None, None, str(e)) from None
 
 
+def has_blank_node(statement: ox.Triple | ox.Quad) -> bool:
+    """True when the subject or the object of a triple or quad is a blank node."""
+    return isinstance(statement.subject, ox.BlankNode) or isinstance(statement.object, ox.BlankNode)
+
+
 def to_rdflib(term):
     """A pyoxigraph term as the equal rdflib term."""
     if isinstance(term, ox.NamedNode):

@@ -15,10 +15,13 @@ from pyparsing import ParseException
 from rdflib.plugins.sparql.algebra import translatePrologue
 from rdflib.plugins.sparql.parser import parseQuery
 
+from kg.rdf import has_blank_node
+
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
 """What we ask the endpoint for; the answer's media type tells a result's kind, never the query."""
 INSERT_BATCH = 20_000
-"""Triples per INSERT DATA request: Fuseki and Virtuoso take bodies of a few MB comfortably."""
+"""Triples per INSERT DATA request (`kg push --update`, and writes to a remote store): Fuseki takes
+bodies of a few MB comfortably; Virtuoso needs fewer (see README, `kg push --batch`)."""
 
 _TOKENS = re.compile(
     r'''(?P<comment>\#[^\n]*)
@@ -266,7 +269,7 @@ def batches(triples: Iterable[ox.Triple], size: int) -> Iterable[list[ox.Triple]
     plain: list[ox.Triple] = []
     blank: list[ox.Triple] = []
     for triple in triples:
-        if isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode):
+        if has_blank_node(triple):
             blank.append(triple)
         else:
             plain.append(triple)
@@ -289,6 +292,6 @@ def insert_data(graph: ox.NamedNode | ox.DefaultGraph, triples: list[ox.Triple])
     'INSERT { GRAPH <http://x/g> {\\n_:b <http://x/p> "1" .\\n} } WHERE {}'
     """
     body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode()
-    blank = any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in triples)
+    blank = any(has_blank_node(t) for t in triples)
     template = f"{{\n{body}}}" if isinstance(graph, ox.DefaultGraph) else f"{{ GRAPH {graph} {{\n{body}}} }}"
     return f"INSERT {template} WHERE {{}}" if blank else f"INSERT DATA {template}"

@@ -44,7 +44,8 @@ def serve(
 
     `load` adds RDF files, each in a named graph (kg.datasets); `build_data=False` serves only
     them. `sparql_endpoint` serves a remote store instead (kg.remote), writes going to
-    `sparql_update`. `worker_memory` (MiB) is Settings.max_private_bytes. The update token comes from `update_token`, else KG_UPDATE_TOKEN.
+    `sparql_update`. `worker_memory` (MiB) is Settings.max_private_bytes. The update token
+    comes from `update_token`, else KG_UPDATE_TOKEN.
     """
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     token = update_token or os.environ.get("KG_UPDATE_TOKEN") or None
