@@ -216,6 +216,8 @@ class _Worker:
     generation: int
     reader: asyncio.StreamReader | None = None
     writer: asyncio.StreamWriter | None = None
+    over_budget: bool = False
+    """The pool's memory check found it over budget while it was busy: retire it when released."""
 
     async def open(self) -> None:
         """Attach the socket to the running event loop (once; _spawn runs off the loop)."""
@@ -240,6 +242,18 @@ class _Worker:
             self.sock.close()
 
 
+class _IdleWorkers(asyncio.LifoQueue):
+    """Idle workers, last in first out, from which the memory check can take one back."""
+
+    def discard(self, worker: _Worker) -> bool:
+        """Take `worker` out if it is idle; False when it is not here (busy, or gone)."""
+        try:
+            self._queue.remove(worker)  # LifoQueue keeps its items in this list (asyncio's subclass hook)
+        except ValueError:
+            return False
+        return True
+
+
 class WorkerPool:
     """Runs jobs on a fixed number of forked workers, with a deadline for each."""
 
@@ -258,7 +272,7 @@ class WorkerPool:
         # Last in, first out: a lone client keeps reusing one warm worker, whose copy of the
         # store's pages is already private (see Settings.max_private_bytes); the others
         # stay cold, sharing the zygote's pages, until clients come in parallel.
-        self._idle: asyncio.LifoQueue[_Worker] = asyncio.LifoQueue()
+        self._idle = _IdleWorkers()
         self._update_lock = asyncio.Lock()
         self._waiting = 0
         """Requests waiting for a worker right now."""
@@ -383,10 +397,28 @@ class WorkerPool:
         return sum(private_bytes(pid) for pid in list(self._workers))
 
     def _release(self, worker: _Worker) -> None:
-        if worker.generation == self._generation:
-            self._idle.put_nowait(worker)
-        else:
+        if worker.generation != self._generation or (worker.over_budget and not self._waiting):
             self._replace(worker)
+        else:
+            self._idle.put_nowait(worker)
+
+    def _check_memory(self, worker: _Worker) -> None:
+        """Retire `worker` if the workers hold more private memory than the budget, in the
+        background: reading /proc/PID/smaps_rollup takes ~12 ms a worker at 2M quads, which the
+        answer should not wait for. An older warm worker (see _idle) keeps its copy; a fresh
+        fork shares the store's pages again."""
+        async def check() -> None:
+            total = await asyncio.get_running_loop().run_in_executor(self._executor, self._private_total)
+            if total <= self.memory_budget or worker.pid not in self._workers:
+                return
+            if self._idle.discard(worker):
+                self._replace(worker)
+            else:  # a later query has it already (a lone client's next): retire it after that one
+                worker.over_budget = True
+
+        task = asyncio.create_task(check())
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def run(self, kind: str, payload: object, timeout: float | None = None) -> object:
         """Run a job on a worker; kill it at the deadline (Timeout) and replace it."""
@@ -412,14 +444,12 @@ class WorkerPool:
             raise
         if status == "ok" and _oversized(result):
             self._replace(worker)  # give back the memory the oversized result took
-        elif (loop.time() - started >= self._settings.recycle_check_after and not self._waiting
-              and await loop.run_in_executor(self._executor, self._private_total) > self.memory_budget):
-            # Retire the worker that just grew; an older warm one (see _idle) keeps its copy, and
-            # a fresh fork shares the store's pages again. Not while requests queue for a worker:
-            # a fresh one would answer them slower (it copies the pages again); the first query
-            # to end with nobody waiting gives the memory back.
-            self._replace(worker)
         else:
+            # Only a query that may have grown the worker is checked, and not while requests
+            # queue for a worker: a fresh one would answer them slower (it copies the store's
+            # pages again); the first query to end with nobody waiting gives the memory back.
+            if loop.time() - started >= self._settings.recycle_check_after and not self._waiting:
+                self._check_memory(worker)
             self._release(worker)
         if status != "ok":
             raise WorkerFailed(result)

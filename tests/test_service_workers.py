@@ -100,6 +100,12 @@ SLOW = ("SELECT (COUNT(*) AS ?n) WHERE { "
 """10^7 rows to count: about a second, then an answer."""
 
 
+def _wait_for_a_fresh_idle_worker(pool, retired_pid: int) -> None:
+    deadline = time.monotonic() + 10
+    while (retired_pid in pool._workers or pool.idle != 1) and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
 def test_an_over_budget_worker_is_kept_while_requests_wait_for_it():
     settings = Settings(workers=1, max_private_bytes=0, recycle_check_after=0.0, query_timeout=20)
     with app_client(settings) as test_client:
@@ -114,7 +120,39 @@ def test_an_over_budget_worker_is_kept_while_requests_wait_for_it():
             # This one waits for the only worker, so the slow query's end keeps that worker ...
             assert test_client.get("/sparql", params={"query": "ASK {}"}).status_code == 200
             assert slow.result().status_code == 200
-        # ... and the ASK, ending with nobody waiting, retires it: once, not twice.
+        # ... and the ASK, ending with nobody waiting, retires it (in the background, once the
+        # memory is read): once, not twice.
+        _wait_for_a_fresh_idle_worker(pool, first)
+        assert retired == [first]
+
+
+def test_the_answer_does_not_wait_for_the_memory_check():
+    # Reading the workers' memory takes ~12 ms a worker at 2M quads; here it is held back until
+    # the answer is in, so an answer that waited for it would never come.
+    import threading
+
+    settings = Settings(workers=1, max_private_bytes=0, recycle_check_after=0.0, query_timeout=20)
+    with app_client(settings) as test_client:
+        pool = test_client.app.state.pool
+        (first,) = pool._workers
+        measure, answered = pool._private_total, threading.Event()
+        pool._private_total = lambda: (answered.wait(10), measure())[1]
+        retired = []
+        replace = pool._replace
+        pool._replace = lambda worker: (retired.append(worker.pid), replace(worker))
+        assert test_client.get("/sparql", params={"query": "ASK {}"}).status_code == 200
+        assert not answered.is_set() and retired == []
+        with ThreadPoolExecutor(1) as thread:
+            # The next query takes the worker before the check ends: it is marked, not killed ...
+            slow = thread.submit(test_client.get, "/sparql", params={"query": SLOW})
+            wait_until_no_worker_is_idle(pool)
+            answered.set()
+            deadline = time.monotonic() + 10
+            while not pool._workers[first].over_budget and time.monotonic() < deadline:
+                time.sleep(0.01)
+            assert retired == []
+            assert slow.result().status_code == 200
+        # ... and retired once it has answered.
         assert retired == [first]
 
 
