@@ -216,6 +216,8 @@ class _Worker:
     generation: int
     reader: asyncio.StreamReader | None = None
     writer: asyncio.StreamWriter | None = None
+    warm: bool = False
+    """It has answered a query since its fork, so it holds a private copy of pages it reads."""
     over_budget: bool = False
     """The pool's memory check found it over budget while it was busy: retire it when released."""
 
@@ -243,7 +245,18 @@ class _Worker:
 
 
 class _IdleWorkers(asyncio.LifoQueue):
-    """Idle workers, last in first out, from which the memory check can take one back."""
+    """Idle workers: warm ones last in, first out; fresh forks wait below every warm one.
+
+    A fresh fork on top would take the next query and pay for copying the store's pages again,
+    while a warm worker sat idle under it; after the memory check retired a worker, every heavy
+    query of a lone client then ran on a fresh fork and was retired in turn.
+    """
+
+    def _put(self, worker: _Worker) -> None:
+        if worker.warm:
+            self._queue.append(worker)
+        else:
+            self._queue.insert(0, worker)
 
     def discard(self, worker: _Worker) -> bool:
         """Take `worker` out if it is idle; False when it is not here (busy, or gone)."""
@@ -269,9 +282,9 @@ class WorkerPool:
         self.memory_budget = settings.max_private_bytes or 0
         """Private bytes the workers may hold in all (Settings.max_private_bytes)."""
         self._executor = ThreadPoolExecutor(settings.workers + 4, thread_name_prefix="kg-pool")
-        # Last in, first out: a lone client keeps reusing one warm worker, whose copy of the
-        # store's pages is already private (see Settings.max_private_bytes); the others
-        # stay cold, sharing the zygote's pages, until clients come in parallel.
+        # Last in, first out, fresh forks last: a lone client keeps reusing one warm worker,
+        # whose copy of the store's pages is already private (see Settings.max_private_bytes);
+        # the others stay cold, sharing the zygote's pages, until clients come in parallel.
         self._idle = _IdleWorkers()
         self._update_lock = asyncio.Lock()
         self._waiting = 0
@@ -442,6 +455,7 @@ class WorkerPool:
             # The client went away: stop its query rather than let it run to the end.
             self._replace(worker)
             raise
+        worker.warm = True
         if status == "ok" and _oversized(result):
             self._replace(worker)  # give back the memory the oversized result took
         else:

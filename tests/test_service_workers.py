@@ -102,7 +102,8 @@ SLOW = ("SELECT (COUNT(*) AS ?n) WHERE { "
 
 def _wait_for_a_fresh_idle_worker(pool, retired_pid: int) -> None:
     deadline = time.monotonic() + 10
-    while (retired_pid in pool._workers or pool.idle != 1) and time.monotonic() < deadline:
+    while (retired_pid in pool._workers or pool.idle != pool._settings.workers
+           or len(pool._workers) != pool._settings.workers) and time.monotonic() < deadline:
         time.sleep(0.02)
 
 
@@ -187,6 +188,49 @@ def test_a_lone_client_keeps_reusing_one_warm_worker():
             answered.add(pool._idle._queue[-1].pid)
         assert len(answered) == 1
         assert len(pool._workers) == 2
+
+
+def test_fresh_forks_wait_below_every_warm_worker():
+    import asyncio
+
+    from kg.workers import _IdleWorkers, _Worker
+
+    async def order() -> list[int]:
+        idle = _IdleWorkers()
+        for pid, warm in ((1, True), (2, False), (3, True), (4, False)):
+            idle.put_nowait(_Worker(pid, sock=None, generation=0, warm=warm))
+        return [idle.get_nowait().pid for _ in range(4)]
+
+    taken = asyncio.run(order())
+    assert taken[:2] == [3, 1]  # the warm ones, last in first out
+    assert sorted(taken[2:]) == [2, 4]
+
+
+def test_after_a_worker_is_retired_for_memory_the_other_warm_one_answers_next():
+    # Two warm workers; the one that answers a query over the budget is retired. The next query
+    # goes to the other warm worker, not to the fresh fork that replaced it (which would copy the
+    # store's pages again, and be retired in its turn).
+    with app_client(Settings(workers=2, recycle_check_after=0.0, query_timeout=20)) as test_client:
+        pool = test_client.app.state.pool
+        with ThreadPoolExecutor(2) as threads:
+            both = [threads.submit(test_client.get, "/sparql", params={"query": SLOW}) for _ in range(2)]
+            assert [answer.result().status_code for answer in both] == [200, 200]
+        warm = set(pool._workers)
+        assert all(worker.warm for worker in pool._workers.values())
+        retired = []
+        replace = pool._replace
+        pool._replace = lambda worker: (retired.append(worker.pid), replace(worker))
+        pool.memory_budget = 0
+        assert test_client.get("/sparql", params={"query": "ASK {}"}).status_code == 200
+        deadline = time.monotonic() + 10
+        while not retired and time.monotonic() < deadline:
+            time.sleep(0.01)
+        (retired,) = retired
+        _wait_for_a_fresh_idle_worker(pool, retired)
+        assert pool.idle == 2
+        pool.memory_budget = 1 << 50
+        assert test_client.get("/sparql", params={"query": "ASK {}"}).status_code == 200
+        assert pool._idle._queue[-1].pid == (warm - {retired}).pop()
 
 
 def test_the_default_memory_budget_is_one_copy_of_what_the_zygote_holds():
