@@ -83,7 +83,9 @@ def _value_conditions(shapes: rdflib.Graph, prop, path: str) -> list[str]:
                    f"|| !COALESCE({well_formed}, false)) }}")
     cls = shapes.value(prop, SH["class"])
     if cls is not None:
-        out.append(f"FILTER EXISTS {{ ?node {path} ?v . FILTER NOT EXISTS {{ ?v rdf:type/rdfs:subClassOf* {_iri(cls)} }} }}")
+        # MINUS, not a nested FILTER NOT EXISTS: the instances of the class are found once and
+        # dropped, instead of a path walked for every value (at 1M triples: see benchmarks/README).
+        out.append(f"?node {path} ?v . MINUS {{ ?v rdf:type/rdfs:subClassOf* {_iri(cls)} }}")
     kind = shapes.value(prop, SH.nodeKind)
     if kind is not None:
         if kind != SH.IRI:
