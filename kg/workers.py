@@ -421,7 +421,10 @@ class WorkerPool:
         answer should not wait for. An older warm worker (see _idle) keeps its copy; a fresh
         fork shares the store's pages again."""
         async def check() -> None:
-            total = await asyncio.get_running_loop().run_in_executor(self._executor, self._private_total)
+            try:
+                total = await asyncio.get_running_loop().run_in_executor(self._executor, self._private_total)
+            except RuntimeError:  # the pool closed (its executor shut down) meanwhile
+                return
             if total <= self.memory_budget or worker.pid not in self._workers:
                 return
             if self._idle.discard(worker):
