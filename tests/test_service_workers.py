@@ -100,6 +100,14 @@ SLOW = ("SELECT (COUNT(*) AS ?n) WHERE { "
 """10^7 rows to count: about a second, then an answer."""
 
 
+def _record_retirements(pool) -> list[int]:
+    """The pids of the workers the pool retires from now on, in order."""
+    retired: list[int] = []
+    replace = pool._replace
+    pool._replace = lambda worker: (retired.append(worker.pid), replace(worker))
+    return retired
+
+
 def _wait_for_a_fresh_idle_worker(pool, retired_pid: int) -> None:
     deadline = time.monotonic() + 10
     while (retired_pid in pool._workers or pool.idle != pool._settings.workers
@@ -112,9 +120,7 @@ def test_an_over_budget_worker_is_kept_while_requests_wait_for_it():
     with app_client(settings) as test_client:
         pool = test_client.app.state.pool
         (first,) = pool._workers
-        retired = []
-        replace = pool._replace
-        pool._replace = lambda worker: (retired.append(worker.pid), replace(worker))
+        retired = _record_retirements(pool)
         with ThreadPoolExecutor(1) as thread:
             slow = thread.submit(test_client.get, "/sparql", params={"query": SLOW})
             wait_until_no_worker_is_idle(pool)
@@ -138,9 +144,7 @@ def test_the_answer_does_not_wait_for_the_memory_check():
         (first,) = pool._workers
         measure, answered = pool._private_total, threading.Event()
         pool._private_total = lambda: (answered.wait(10), measure())[1]
-        retired = []
-        replace = pool._replace
-        pool._replace = lambda worker: (retired.append(worker.pid), replace(worker))
+        retired = _record_retirements(pool)
         assert test_client.get("/sparql", params={"query": "ASK {}"}).status_code == 200
         assert not answered.is_set() and retired == []
         with ThreadPoolExecutor(1) as thread:
@@ -217,9 +221,7 @@ def test_after_a_worker_is_retired_for_memory_the_other_warm_one_answers_next():
             assert [answer.result().status_code for answer in both] == [200, 200]
         warm = set(pool._workers)
         assert all(worker.warm for worker in pool._workers.values())
-        retired = []
-        replace = pool._replace
-        pool._replace = lambda worker: (retired.append(worker.pid), replace(worker))
+        retired = _record_retirements(pool)
         pool.memory_budget = 0
         assert test_client.get("/sparql", params={"query": "ASK {}"}).status_code == 200
         deadline = time.monotonic() + 10
