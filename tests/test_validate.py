@@ -60,6 +60,22 @@ def test_rule_fires_on_its_broken_fixture(fixture, tmp_path):
     assert expected_rules(fixture) - findings_on(fixture, tmp_path) == set()
 
 
+def test_undeclared_terms_are_named_in_each_position(tmp_path):
+    # One finding for each way a misspelt term can appear: as a property, as a class, as an object.
+    graph = tmp_path / "graph"
+    graph.mkdir()
+    shutil.copy(DATA / "broken" / "undeclared.ttl", graph / "g.ttl")
+    with pytest.raises(ValidationFailed) as failure:
+        build_mod.build(ROOT, graph_dir=graph, reasoner=False)
+    dzo, dzr = "https://w3id.org/deir-ez-zor-2024/ontology#", "https://w3id.org/deir-ez-zor-2024/resource/"
+    found = {(f.focus, f.message) for f in failure.value.report.findings if f.rule == "undeclared-term-violation"}
+    assert found == {
+        (dzr + "c", f"uses the undeclared property {dzo}suportedBy"),
+        (dzr + "c", f"has the undeclared class {dzo}Milita"),
+        (dzr + "b", f"refers to the undeclared term {dzo}NonStateArmedGrop"),
+    }
+
+
 def test_the_article_graph_has_no_warnings_but_unverified_governorates(built):
     rules = {f.rule for f in built.report.findings if f.severity == "Warning"}
     assert rules <= {"place-governorate-warning"}
