@@ -4,10 +4,12 @@ Deterministic (same sources, same bytes) and atomic (a failed build leaves dist/
 """
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,6 +77,27 @@ def _read_dir(folder: Path) -> list[ox.Triple]:
     return sorted(set(triples), key=str)
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector off for the block, back as it was after it.
+
+    A build holds millions of terms, triples and tuples of them, none in a reference cycle, so
+    the collector frees nothing there; but as they pile up it walks them again and again (at 1M
+    triples 12 s of writing dist/, and a quarter of the whole build: 141 s with it, 105 s
+    without). Reference counting still frees everything that is not in a cycle, so memory does
+    not grow (the same peak, 3.4 GB, either way); what cycles rdflib and pyshacl leave on the
+    article-sized path wait for the collector's next run after the block.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+@collector_paused()
 def build(
     root: Path,
     *,
@@ -127,6 +150,7 @@ def build(
     return built
 
 
+@collector_paused()
 def write_dist(built: Built, dist: Path, *, progress: Progress | None = None) -> None:
     """Write every file of DIST_FILES into `dist`, replacing it only once all are written."""
     t = time.perf_counter()

@@ -66,7 +66,8 @@ def cmd_export(args) -> int:
 
         data = quickstatements.render(open_store(dist)).encode("utf-8")
     else:
-        data = export.serialize(export.select(build_mod.load_dist(dist), args.graph), args.format)
+        with build_mod.collector_paused():  # millions of terms at scale, none in a cycle
+            data = export.serialize(export.select(build_mod.load_dist(dist), args.graph), args.format)
     if args.output:
         Path(args.output).write_bytes(data)
         print(f"wrote {args.output} ({len(data)} bytes)", file=sys.stderr)

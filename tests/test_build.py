@@ -1,6 +1,7 @@
 """The build: deterministic, atomic, and clear about bad input."""
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import subprocess
@@ -53,6 +54,28 @@ def test_a_syntax_error_names_file_and_line_and_writes_nothing(tmp_path, dist):
         build_mod.write_dist(build_mod.build(project), out)
     assert failure.value.path == "graph/broken.ttl" and failure.value.line == 3
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_the_cyclic_collector_is_off_during_the_build_and_back_after(tmp_path):
+    seen = []
+    progress = lambda stage, seconds: seen.append((stage, gc.isenabled()))  # noqa: E731
+    build_mod.write_dist(build_mod.build(ROOT, reasoner=False, progress=progress), tmp_path / "dist", progress=progress)
+    assert [stage for stage, _ in seen] == ["parse", "materialise", "validate", "serialise"]
+    assert not any(enabled for _, enabled in seen)
+    assert gc.isenabled()
+    # Back after a failed build too; and a caller that had it off finds it off.
+    graph = tmp_path / "graph"
+    graph.mkdir()
+    (graph / "broken.ttl").write_text("this is not turtle\n")
+    with pytest.raises(ParseError):
+        build_mod.build(ROOT, graph_dir=graph)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        build_mod.build(ROOT, reasoner=False)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_cli_exit_codes_data_error_1_usage_error_2(tmp_path):
