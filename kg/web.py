@@ -74,7 +74,10 @@ class Pages:
             if reply.body.strip() in (b"", b"[]"):
                 raise Refused(404, f"nothing is known about <{iri}>")
             return _rdf(reply)
-        view = pages.resource_view(iri, await self.pool.batch(pages.resource_jobs(iri)))
+        shape_reply, *first = await self.pool.batch(pages.resource_jobs(iri))
+        counts = pages.shape(shape_reply)
+        second = await self.pool.batch(pages.values_jobs(iri, counts)) if counts else []
+        view = pages.resource_view(iri, counts, first, second)
         if not view.found:
             return self._page(request, "missing.html", status=404, iri=iri)
         return self._page(request, "resource.html", view=view)

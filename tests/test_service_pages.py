@@ -1,7 +1,9 @@
 """Linked Data pages, the ontology page, label search, the query page, VoID and Graph Store reads."""
 from __future__ import annotations
 
+import html
 import re
+import urllib.parse
 
 import pyoxigraph
 import pytest
@@ -75,6 +77,65 @@ def test_unknown_resource_is_404(client):
 
 def test_unknown_resource_as_rdf_is_404(client):
     assert client.get("/resource/nobody", headers={"accept": "text/turtle"}).status_code == 404
+
+
+@pytest.fixture(scope="module")
+def hub():
+    """The tiny dataset plus a hub: an actor in SHOWN + 5 dated events, with SHOWN + 5 aliases.
+
+    (At 1M triples, before pages listed a bounded number of values per property, an actor in
+    19,000 events lost its label and kind among the first 5,000 statements the page fetched.)"""
+    from kg import pages
+    from tests.service_fixtures import SERVICE_DATA, Settings, TestClient, create_app, open_store
+
+    store = open_store(SERVICE_DATA)
+    n = pages.SHOWN + 5
+    dzo, g = "https://w3id.org/deir-ez-zor-2024/ontology#", pyoxigraph.NamedNode(GRAPH + "asserted")
+    hub = pyoxigraph.NamedNode(DZR + "hub")
+
+    def quad(s, p, o):
+        return pyoxigraph.Quad(s, pyoxigraph.NamedNode(p), o, g)
+
+    quads = [quad(hub, "http://www.w3.org/2000/01/rdf-schema#label", pyoxigraph.Literal("The Hub", language="en")),
+             quad(hub, "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", pyoxigraph.NamedNode(dzo + "Actor"))]
+    for i in range(n):
+        event = pyoxigraph.NamedNode(DZR + f"hub-event-{i:03}")
+        day = f"2024-{1 + i // 28:02}-{1 + i % 28:02}"
+        quads += [quad(event, dzo + "participant", hub),
+                  quad(event, dzo + "date", pyoxigraph.Literal(day, datatype=pyoxigraph.NamedNode("http://www.w3.org/2001/XMLSchema#date"))),
+                  quad(hub, "http://www.w3.org/2004/02/skos/core#altLabel", pyoxigraph.Literal(f"alias {i:03}", language="en"))]
+    store.extend(quads)
+    with TestClient(create_app(store, Settings(query_timeout=10.0))) as test_client:
+        yield test_client, n
+
+
+def test_a_hub_keeps_its_label_and_kind_and_lists_a_bounded_number_of_values(hub):
+    from kg import pages
+
+    client, n = hub
+    text = client.get("/resource/hub", headers=BROWSER).text
+    assert "<h1>The Hub</h1>" in text
+    assert 'href="/ontology#Actor"' in text
+    assert text.count("alias ") == pages.SHOWN
+    incoming = text[text.index('class="incoming"'):]
+    assert incoming.count('href="/resource/hub-event-') == pages.SHOWN
+    events = text[text.index('class="events"'):text.index('class="incoming"')]
+    # The earliest SHOWN events by date are listed, in date order; the latest five are not.
+    assert events.index("2024-01-01") < events.index("2024-01-02")
+    assert f"hub-event-{pages.SHOWN - 1:03}" in events and f"hub-event-{n - 1:03}" not in events
+    assert text.count("and 5 more") == 3 and text.count(f"({n} in all)") == 3
+
+
+def test_a_hubs_list_them_all_links_ask_for_every_value(hub):
+    client, n = hub
+    text = client.get("/resource/hub", headers=BROWSER).text
+    links = re.findall(r'<li class="more">[^<]*<a href="/\?query=([^"]+)"', text)
+    assert len(links) == 3
+    for link in links:
+        query = urllib.parse.unquote(html.unescape(link))
+        answer = client.post("/sparql", data={"query": query}, headers={"accept": "application/sparql-results+json"})
+        assert answer.status_code == 200, answer.text
+        assert len(answer.json()["results"]["bindings"]) == n
 
 
 def test_ontology_page_documents_classes_and_acled_mapping(client):
