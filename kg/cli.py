@@ -224,7 +224,7 @@ def parser() -> argparse.ArgumentParser:
     sv.add_argument("--service-allow", action="append", metavar="URL", help="endpoint SERVICE may call (repeatable; default: Wikidata)")
     sv.add_argument("--workers", type=int, default=2, help="query worker processes (default 2)")
     sv.add_argument("--max-result-bytes", type=int, default=Settings.max_result_bytes,
-                    help="largest result answered; above it 413 (default 64 MiB)")
+                    help="largest query result answered; above it 413 (default 64 MiB; Graph Store GETs stream, uncapped)")
     sv.add_argument("--worker-memory", type=int, metavar="MIB",
                     help="private memory the query workers may keep in all before one is replaced "
                          "(default: as much as the store takes, so one warm worker keeps its copy)")

@@ -4,14 +4,14 @@ Graph Store Protocol reads and writes, service description, VoID) and mounts the
 from __future__ import annotations
 
 import hmac
-import json
 import logging
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pyoxigraph
 from fastapi import FastAPI, Request
-from fastapi.responses import PlainTextResponse, Response
+from fastapi.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.middleware.cors import CORSMiddleware
 
 from kg import conneg, describe, openapi, pages
@@ -145,26 +145,50 @@ def _graph_target(request: Request) -> str | None:
         raise Refused(400, f"graph is not an absolute IRI: {names[0]!r}") from error
 
 
+class _CutOff(Exception):
+    """A streamed body failed after its status went out: the server drops the connection, so
+    the client sees an incomplete body rather than a short one that looks whole."""
+
+
+def _no_cut_off_tracebacks(record: logging.LogRecord) -> bool:
+    """uvicorn logs an app's exception with its traceback; a cut-off is logged once, by us."""
+    return not (record.exc_info and isinstance(record.exc_info[1], _CutOff))
+
+
+logging.getLogger("uvicorn.error").addFilter(_no_cut_off_tracebacks)
+
+
+async def _logging_cut_offs(chunks: AsyncIterator[bytes], request: Request) -> AsyncIterator[bytes]:
+    """The chunks of a streamed graph; one that fails midway (deadline, a dead worker) is logged
+    in one line, then cut off."""
+    try:
+        async for chunk in chunks:
+            yield chunk
+    except (Timeout, WorkerFailed) as error:
+        log.warning("cut off %s %s: %s", request.method, request.url.path, error)
+        raise _CutOff(str(error)) from None
+    finally:
+        await chunks.aclose()
+
+
 def _graph_store_routes(app: FastAPI, pool: WorkerPool, settings: Settings) -> None:
     @app.api_route(GRAPH_STORE_PATH, methods=["GET", "HEAD"])
     async def graph_get(request: Request) -> Response:
         """A named graph, or the default graph (the union of the named graphs)."""
         graph = _graph_target(request)
         offer = _negotiate(conneg.Kind.GRAPH, request)
-        accept = offer.media_type
-        if graph is None:
-            reply = await pool.query(QueryJob("CONSTRUCT WHERE { ?s ?p ?o }", accept=accept))
-        else:
-            node = pyoxigraph.NamedNode(graph)
-            exists, reply = await pool.batch([
-                QueryJob("ASK { GRAPH ?g { } }", substitutions=(("g", node),)),
-                QueryJob("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }", accept=accept,
-                         substitutions=(("g", node),)),
-            ])
-            if not json.loads(exists.body)["boolean"]:
-                raise Refused(404, f"no graph <{graph}> in this store")
-        response = to_response(reply)
-        return Response(status_code=200, headers=dict(response.headers)) if request.method == "HEAD" else response
+        head_only = request.method == "HEAD"
+        reply, chunks = await pool.dump(graph, offer.media_type, head_only=head_only)
+        if reply.status == 404:
+            raise Refused(404, reply.body.decode())
+        headers = {"content-type": reply.content_type, "vary": "Accept", **reply.headers}
+        if chunks is not None:  # our own store: streamed, of any size (no --max-result-bytes)
+            return StreamingResponse(_logging_cut_offs(chunks, request), status_code=reply.status, headers=headers)
+        if head_only:  # as GET would answer, but its length is not known without writing it out
+            response = Response(status_code=reply.status, headers=headers)
+            del response.headers["content-length"]
+            return response
+        return to_response(reply)
 
     @app.api_route(GRAPH_STORE_PATH, methods=["PUT", "POST", "DELETE"])
     async def graph_write(request: Request) -> Response:

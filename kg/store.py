@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import functools
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph
 
@@ -112,6 +114,41 @@ def run_query(store: pyoxigraph.Store, job: QueryJob) -> Reply:
     else:
         body = result.serialize(format=offer.format)
     return Reply(200, offer.content_type, body)
+
+
+Write = Callable[[BinaryIO], None]
+"""Writes a graph's serialization to a binary file-like object, a piece at a time."""
+
+
+@_remote_errors
+def plan_dump(store: pyoxigraph.Store, graph: str | None, accept: str | None) -> Reply | tuple[Reply, Write]:
+    """A Graph Store GET: a named graph (`graph`) or the default graph, the union of them (None).
+
+    For our in-memory or on-disk store, the head of the answer and a function that writes the
+    graph out as it reads it, so a graph of any size streams in constant memory (a named graph
+    straight from the store's index; the union through a CONSTRUCT). Otherwise a whole Reply:
+    an error (404 for an unknown graph, 406), or from a remote store its CONSTRUCT's answer.
+    """
+    offer = conneg.choose(conneg.Kind.GRAPH, accept)
+    if offer is None:
+        return _text(406, f"no acceptable format; graphs are offered as: {conneg.offered(conneg.Kind.GRAPH)}")
+    node = None if graph is None else pyoxigraph.NamedNode(graph)
+    if node is not None and not store.contains_named_graph(node):
+        return _text(404, f"no graph <{graph}> in this store")
+    if not isinstance(store, pyoxigraph.Store):  # a remote store (kg serve --sparql-endpoint)
+        if node is None:
+            return run_query(store, QueryJob("CONSTRUCT WHERE { ?s ?p ?o }", accept=accept))
+        return run_query(store, QueryJob("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }",
+                                         accept=accept, substitutions=(("g", node),)))
+
+    def write(output: BinaryIO) -> None:
+        if node is None:
+            union = store.query("CONSTRUCT WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+            pyoxigraph.serialize(union, output=output, format=offer.format, prefixes=PREFIXES)
+        else:
+            store.dump(output=output, format=offer.format, from_graph=node, prefixes=PREFIXES)
+
+    return Reply(200, offer.content_type, b""), write
 
 
 @_remote_errors

@@ -23,6 +23,7 @@ import traceback
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import NoReturn
 from multiprocessing import Pipe
 from multiprocessing.connection import Connection
 from multiprocessing.reduction import recv_handle, send_handle
@@ -101,10 +102,61 @@ def _run_query(store: pyoxigraph.Store, job: kg_store.QueryJob, max_bytes: int) 
         # pyoxigraph's message quotes the relay's address and its secret: keep only the relay's words.
         detail = _RELAY_ADDRESS.sub("the relay", str(error).split("with payload:", 1)[-1].strip())
         return _plain(502, f"a SERVICE call of this query failed: {detail}")
+    return _capped(reply, max_bytes)
+
+
+def _capped(reply: kg_store.Reply, max_bytes: int) -> kg_store.Reply:
     if len(reply.body) > max_bytes:
         return _plain(413, f"the result is larger than the limit of {max_bytes} bytes "
                            f"(--max-result-bytes); narrow the query or add a LIMIT")
     return reply
+
+
+_CHUNK = 1 << 20
+"""Bytes of a streamed graph a worker sends in one message (the serializer writes 8 KiB pieces)."""
+
+
+class _ChunkWriter:
+    """The file-like object a worker's serializer writes a streamed graph to: it sends the
+    bytes on as ("chunk", bytes) messages of about _CHUNK bytes each."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self._buffer = bytearray()
+
+    def write(self, data: bytes) -> int:
+        self._buffer += data
+        if len(self._buffer) >= _CHUNK:
+            self._send()
+        return len(data)
+
+    def flush(self) -> None:
+        """pyoxigraph flushes when it is done; the last piece goes with close()."""
+
+    def close(self) -> None:
+        if self._buffer:
+            self._send()
+
+    def _send(self) -> None:
+        self._conn.send(("chunk", bytes(self._buffer)))
+        self._buffer.clear()
+
+
+def _dump(store: pyoxigraph.Store, conn: Connection, graph: str | None, accept: str | None,
+          head_only: bool, max_bytes: int) -> kg_store.Reply | None:
+    """A Graph Store GET: a whole Reply (an error, a HEAD's head, a remote store's graph), or
+    the head sent as ("head", Reply), the graph as chunks, and None (the job's "ok")."""
+    plan = kg_store.plan_dump(store, graph, accept)
+    if isinstance(plan, kg_store.Reply):
+        return _capped(plan, max_bytes)
+    head, write = plan
+    if head_only:
+        return head
+    conn.send(("head", head))
+    out = _ChunkWriter(conn)
+    write(out)
+    out.close()
+    return None
 
 
 def _worker_main(store: pyoxigraph.Store, conn: Connection, settings: Settings) -> None:
@@ -115,6 +167,8 @@ def _worker_main(store: pyoxigraph.Store, conn: Connection, settings: Settings) 
             return _run_query(store, payload, cap)
         if kind == "batch":
             return [_run_query(store, job, cap) for job in payload]
+        if kind == "dump":
+            return _dump(store, conn, *payload, cap)
         raise ValueError(f"unknown job {kind!r}")
 
     def handle(kind: str, payload: object) -> object:
@@ -265,6 +319,71 @@ class _IdleWorkers(asyncio.LifoQueue):
         except ValueError:
             return False
         return True
+
+
+class _Stream:
+    """The chunks of a graph a worker streams, holding the worker until the last one is read.
+
+    The query deadline covers the whole stream, wherever it stands: past it, or when the worker
+    dies, the chunks end in Timeout or WorkerDied (the status went out already; the client sees
+    a cut-off body). A timer retires the worker at the deadline even while nobody asks for the
+    next chunk (a client that stops reading would otherwise hold it for ever), and a stream
+    closed before its end (the client went away) retires it at once.
+    """
+
+    def __init__(self, pool: WorkerPool, worker: _Worker, started: float, deadline: float) -> None:
+        self._pool = pool
+        self._worker = worker
+        self._started = started
+        self._deadline = deadline
+        self._done = False
+        """The worker is back in the pool or retired: nothing more to read."""
+        self._expired = False
+        self._timer = asyncio.get_running_loop().call_at(started + deadline, self._expire)
+
+    def __aiter__(self) -> _Stream:
+        return self
+
+    async def __anext__(self) -> bytes:
+        if self._expired:
+            raise self._timeout()
+        if self._done:
+            raise StopAsyncIteration
+        try:
+            async with asyncio.timeout_at(self._started + self._deadline):
+                status, result = await _receive(self._worker.reader)
+        except BaseException as error:
+            if self._expired or isinstance(error, TimeoutError):
+                self._retire()
+                raise self._timeout() from None
+            self._retire()
+            if isinstance(error, (EOFError, OSError)):
+                raise WorkerDied(f"the worker writing this graph (pid {self._worker.pid}) died before "
+                                 f"it finished; a fresh worker replaces it") from error
+            raise
+        if status == "chunk":
+            return result
+        self._done = True
+        self._timer.cancel()
+        self._pool._settle(self._worker, self._started, status, result)
+        raise StopAsyncIteration
+
+    async def aclose(self) -> None:
+        self._retire()
+
+    def _timeout(self) -> Timeout:
+        return Timeout(f"query exceeded the time limit of {self._deadline:g} s")
+
+    def _expire(self) -> None:
+        if not self._done:
+            self._expired = True
+            self._retire()
+
+    def _retire(self) -> None:
+        if not self._done:
+            self._done = True
+            self._timer.cancel()
+            self._pool._replace(self._worker)
 
 
 class WorkerPool:
@@ -447,17 +566,25 @@ class WorkerPool:
             async with asyncio.timeout(deadline):
                 await worker.writer.drain()
                 status, result = await _receive(worker.reader)
-        except TimeoutError:
-            self._replace(worker)
+        except BaseException as error:
+            self._lost(worker, error, deadline)
+        self._settle(worker, started, status, result)
+        return result
+
+    def _lost(self, worker: _Worker, error: BaseException, deadline: float) -> NoReturn:
+        """Retire a worker whose job did not end normally, and raise what that means."""
+        self._replace(worker)
+        if isinstance(error, TimeoutError):
             raise Timeout(f"query exceeded the time limit of {deadline:g} s") from None
-        except (EOFError, OSError) as error:
-            self._replace(worker)
+        if isinstance(error, (EOFError, OSError)):
             raise WorkerDied(f"the worker running this query (pid {worker.pid}) died before it "
                              f"answered; a fresh worker replaces it, and the query may be retried") from error
-        except asyncio.CancelledError:
-            # The client went away: stop its query rather than let it run to the end.
-            self._replace(worker)
-            raise
+        # Cancelled (the client went away: stop its query rather than let it run to the end),
+        # or anything else: as it was.
+        raise error
+
+    def _settle(self, worker: _Worker, started: float, status: str, result: object) -> None:
+        """After a worker's last message: back to the queue (or retired); raise its failure."""
         worker.warm = True
         if status == "ok" and _oversized(result):
             self._replace(worker)  # give back the memory the oversized result took
@@ -465,15 +592,35 @@ class WorkerPool:
             # Only a query that may have grown the worker is checked, and not while requests
             # queue for a worker: a fresh one would answer them slower (it copies the store's
             # pages again); the first query to end with nobody waiting gives the memory back.
-            if loop.time() - started >= self._settings.recycle_check_after and not self._waiting:
+            elapsed = asyncio.get_running_loop().time() - started
+            if elapsed >= self._settings.recycle_check_after and not self._waiting:
                 self._check_memory(worker)
             self._release(worker)
         if status != "ok":
             raise WorkerFailed(result)
-        return result
 
     async def query(self, job: kg_store.QueryJob) -> kg_store.Reply:
         return await self.run("query", job)
+
+    async def dump(self, graph: str | None, accept: str | None, *,
+                   head_only: bool = False) -> tuple[kg_store.Reply, _Stream | None]:
+        """A Graph Store GET: the reply and, when the graph streams, its body's chunks (see
+        _Stream)."""
+        deadline = self._settings.query_timeout
+        loop = asyncio.get_running_loop()
+        worker = await self._acquire()
+        started = loop.time()
+        try:
+            worker.writer.write(_frame(("dump", (graph, accept, head_only))))
+            async with asyncio.timeout(deadline):
+                await worker.writer.drain()
+                status, result = await _receive(worker.reader)
+        except BaseException as error:
+            self._lost(worker, error, deadline)
+        if status != "head":
+            self._settle(worker, started, status, result)
+            return result, None
+        return result, _Stream(self, worker, started, deadline)
 
     async def batch(self, jobs: list[kg_store.QueryJob]) -> list[kg_store.Reply]:
         return await self.run("batch", jobs)
