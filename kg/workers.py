@@ -23,10 +23,10 @@ import traceback
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import NoReturn
 from multiprocessing import Pipe
 from multiprocessing.connection import Connection
 from multiprocessing.reduction import recv_handle, send_handle
+from typing import NoReturn
 
 import pyoxigraph
 
@@ -558,9 +558,14 @@ class WorkerPool:
     async def run(self, kind: str, payload: object, timeout: float | None = None) -> object:
         """Run a job on a worker; kill it at the deadline (Timeout) and replace it."""
         deadline = self._settings.query_timeout if timeout is None else timeout
-        loop = asyncio.get_running_loop()
+        worker, started, status, result = await self._start(kind, payload, deadline)
+        self._settle(worker, started, status, result)
+        return result
+
+    async def _start(self, kind: str, payload: object, deadline: float) -> tuple[_Worker, float, str, object]:
+        """Hand a job to a worker; its first message back, within the deadline."""
         worker = await self._acquire()
-        started = loop.time()
+        started = asyncio.get_running_loop().time()
         try:
             worker.writer.write(_frame((kind, payload)))
             async with asyncio.timeout(deadline):
@@ -568,8 +573,7 @@ class WorkerPool:
                 status, result = await _receive(worker.reader)
         except BaseException as error:
             self._lost(worker, error, deadline)
-        self._settle(worker, started, status, result)
-        return result
+        return worker, started, status, result
 
     def _lost(self, worker: _Worker, error: BaseException, deadline: float) -> NoReturn:
         """Retire a worker whose job did not end normally, and raise what that means."""
@@ -607,16 +611,7 @@ class WorkerPool:
         """A Graph Store GET: the reply and, when the graph streams, its body's chunks (see
         _Stream)."""
         deadline = self._settings.query_timeout
-        loop = asyncio.get_running_loop()
-        worker = await self._acquire()
-        started = loop.time()
-        try:
-            worker.writer.write(_frame(("dump", (graph, accept, head_only))))
-            async with asyncio.timeout(deadline):
-                await worker.writer.drain()
-                status, result = await _receive(worker.reader)
-        except BaseException as error:
-            self._lost(worker, error, deadline)
+        worker, started, status, result = await self._start("dump", (graph, accept, head_only), deadline)
         if status != "head":
             self._settle(worker, started, status, result)
             return result, None
