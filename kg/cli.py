@@ -132,6 +132,7 @@ def cmd_serve(args) -> int:
         service_allow=args.service_allow or None,
         max_result_bytes=args.max_result_bytes,
         worker_memory=args.worker_memory,
+        explorer_max_items=args.explorer_max_items,
         workers=args.workers,
         load=[Path(f) for f in args.load],
         build_data=not args.no_build_data,
@@ -228,6 +229,9 @@ def parser() -> argparse.ArgumentParser:
     sv.add_argument("--worker-memory", type=int, metavar="MIB",
                     help="private memory the query workers may keep in all before one is replaced "
                          "(default: as much as the store takes, so one warm worker keeps its copy)")
+    sv.add_argument("--explorer-max-items", type=int, default=Settings.explorer_max_items, metavar="N",
+                    help="events (casualty records, support relations) past which an explorer view is not "
+                         "drawn but points to its query (default 5000)")
     _add_load_options(sv)
     sv.add_argument("--sparql-endpoint", metavar="URL",
                     help="serve a remote store's SPARQL endpoint instead of the build (see README)")

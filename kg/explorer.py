@@ -5,6 +5,7 @@ query with its parameters for them: GET /explorer/data/{name}?param=value.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
@@ -28,9 +29,11 @@ _JSON = "application/sparql-results+json"
 class Explorer:
     """Routes of the explorer views and their data endpoint, sharing the service's workers."""
 
-    def __init__(self, pool: WorkerPool, root: Path) -> None:
+    def __init__(self, pool: WorkerPool, root: Path, max_items: int = 5000) -> None:
         self.pool = pool
         self.root = root
+        self.max_items = max_items
+        """Marks past which a view is not drawn (Settings.explorer_max_items)."""
         # Read once, so that no request reads files on the event loop.
         self.queries = {query.name: query for query in queries.list_queries(root)}
         self.templates = Jinja2Templates(directory=HERE / "templates")
@@ -71,11 +74,18 @@ class Explorer:
 
     def _page_route(self, view: View):
         async def page(request: Request) -> HTMLResponse:
-            replies = await self.pool.batch([self.job(name, {}) for name in view.queries])
-            data = {name: results(reply) for name, reply in zip(view.queries, replies)}
-            context = {"view": view, "views": VIEWS, "data": data, "rows": table(view, data),
-                       "base": BASE, "focus": request.query_params.get("focus", ""),
+            context = {"view": view, "views": VIEWS, "base": BASE, "too_many": 0,
+                       "limit": self.max_items, "editor": "/?query=" + quote(self.queries[view.table_query].text, safe=""),
+                       "focus": request.query_params.get("focus", ""),
                        "day": request.query_params.get("day", "")}
+            (counted,) = await self.pool.batch([QueryJob(view.count_query, accept=_JSON)])
+            marks = int(results(counted)["results"]["bindings"][0]["n"]["value"])
+            if marks > self.max_items:
+                context.update(too_many=marks, data={}, rows=[])
+            else:
+                replies = await self.pool.batch([self.job(name, {}) for name in view.queries])
+                data = {name: results(reply) for name, reply in zip(view.queries, replies)}
+                context.update(data=data, rows=table(view, data))
             template = "explorer_" + view.path.strip("/") + ".html"
             return self.templates.TemplateResponse(request, template, context)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+from kg.namespaces import DZO
 from kg.pages import local_href, short
 from kg.store import Reply
 
@@ -19,6 +20,13 @@ class View:
     table_query: str
     columns: tuple[tuple[str, str], ...]
     """(variable, heading) pairs of the fallback table."""
+    draws: tuple[str, str]
+    """(class of ours, plural noun): what the view draws one mark for, counted before it is drawn."""
+
+    @property
+    def count_query(self) -> str:
+        return (f"PREFIX dzo: <{DZO}>\n"
+                f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x a dzo:{self.draws[0]} }}")
 
 
 VIEWS = (
@@ -26,24 +34,28 @@ VIEWS = (
          "Who supported whom, coloured by side; pick a day to see the network as it stood then.",
          ("who-supported-whom", "sides"), "who-supported-whom",
          (("supporter", "Supporter"), ("supported", "Supported"), ("kind", "Kind of support"),
-          ("start", "From"), ("end", "Until"), ("references", "References"))),
+          ("start", "From"), ("end", "Until"), ("references", "References")),
+         ("SupportRelation", "support relations")),
     View("/timeline", "Timeline",
          "Every event on a date axis, coloured by kind; vague dates are drawn as spans.",
          ("events", "explorer-event-spans", "explorer-event-links"), "events",
          (("date", "Date"), ("event", "Event"), ("kind", "Kind"), ("agents", "Agents"),
           ("targets", "Targets"), ("places", "Places"), ("killed", "Killed"),
-          ("injured", "Injured"))),
+          ("injured", "Injured")),
+         ("Event", "events")),
     View("/map", "Map",
          "Places with verified coordinates, the events there, and who held them on a chosen day.",
          ("explorer-places", "explorer-event-places", "explorer-control"), "explorer-control",
          (("place", "Place"), ("controller", "Controller"), ("start", "From"),
-          ("end", "Until (exclusive)"), ("references", "References"))),
+          ("end", "Until (exclusive)"), ("references", "References")),
+         ("Event", "events")),
     View("/casualties", "Casualties",
          "People killed, injured and arrested, per party and month, as the article reports them.",
          ("casualties",), "casualties",
          (("date", "Date"), ("event", "Event"), ("party", "Party"), ("killed", "Killed"),
           ("injured", "Injured"), ("arrested", "Arrested"), ("claimedBy", "Claimed by"),
-          ("qualifier", "Figure"))),
+          ("qualifier", "Figure")),
+         ("CasualtyRecord", "casualty records")),
 )
 """The views in the order of the navigation."""
 

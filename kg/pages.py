@@ -18,7 +18,7 @@ _EN = 'FILTER(LANG({v}) = "" || LANGMATCHES(LANG({v}), "en"))'
 
 SHOWN = 200
 """How many values a resource page lists per property and direction, and how many events. A hub of
-a large graph (an actor in 60,000 events) lists the first ones, says how many there are, and links
+a large graph (an actor in 19,000 events) lists the first ones, says how many there are, and links
 to the query that lists them all; the article's resources have at most 77 per property."""
 
 RESOURCE_SHAPE = _PROLOGUE + """SELECT ?dir ?p (COUNT(DISTINCT ?x) AS ?n) WHERE {

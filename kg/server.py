@@ -35,6 +35,7 @@ def serve(
     workers: int = 2,
     max_result_bytes: int = Settings.max_result_bytes,
     worker_memory: int | None = None,
+    explorer_max_items: int = Settings.explorer_max_items,
     load: list[Path] | tuple[Path, ...] = (),
     build_data: bool = True,
     sparql_endpoint: str | None = None,
@@ -55,6 +56,7 @@ def serve(
             workers=workers,
             max_result_bytes=max_result_bytes,
             max_private_bytes=None if worker_memory is None else worker_memory * 1024 * 1024,
+            explorer_max_items=explorer_max_items,
             allow_update=allow_update,
             update_token=token,
             service_allow=tuple(service_allow if service_allow is not None else [WIKIDATA]),
@@ -103,6 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--max-result-bytes", type=int, default=Settings.max_result_bytes)
     parser.add_argument("--worker-memory", type=int)
+    parser.add_argument("--explorer-max-items", type=int, default=Settings.explorer_max_items)
     parser.add_argument("--load", type=Path, action="append", default=[])
     parser.add_argument("--no-build-data", action="store_true")
     parser.add_argument("--sparql-endpoint")
@@ -112,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
                  allow_update=args.allow_update, update_token=args.update_token,
                  query_timeout=args.query_timeout, service_allow=args.service_allow,
                  workers=args.workers, max_result_bytes=args.max_result_bytes,
-                 worker_memory=args.worker_memory, load=args.load, build_data=not args.no_build_data,
+                 worker_memory=args.worker_memory, explorer_max_items=args.explorer_max_items, load=args.load, build_data=not args.no_build_data,
                  sparql_endpoint=args.sparql_endpoint, sparql_update=args.sparql_update)
 
 

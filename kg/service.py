@@ -232,7 +232,7 @@ def create_app(store: pyoxigraph.Store, settings: Settings | None = None, *, roo
     _sparql_routes(app, pool, settings, web)
     _graph_store_routes(app, pool, settings)
     app.include_router(web.router)
-    app.include_router(Explorer(pool, root).router)
+    app.include_router(Explorer(pool, root, settings.explorer_max_items).router)
     web.mount_static(app)
 
     @app.get("/health")

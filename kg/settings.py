@@ -46,6 +46,10 @@ class Settings:
     no pages worth a check)."""
     retry_after: int = 2
     """Seconds suggested to a client refused with 503."""
+    explorer_max_items: int = 5000
+    """Events (support relations, casualty records: what a view draws) past which an explorer
+    view is not drawn: at 1M triples the timeline's queries outlive the deadline and the
+    casualty chart is a 37 MB page. The page says so and points to the query editor instead."""
 
     def __post_init__(self) -> None:
         if self.allow_update and not self.update_token:
@@ -54,6 +58,8 @@ class Settings:
             raise ValueError("at least one worker is needed")
         if self.max_private_bytes is not None and self.max_private_bytes < 0:
             raise ValueError("worker-memory must not be negative")
+        if self.explorer_max_items < 0:
+            raise ValueError("explorer-max-items must not be negative")
         for name in ("query_timeout", "service_timeout", "max_result_bytes", "max_query_length",
                      "max_body_bytes", "max_service_bytes"):
             if getattr(self, name) <= 0:

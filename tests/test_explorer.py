@@ -165,3 +165,39 @@ def test_outlines_are_served_from_the_installed_dataset(client, root):
 def test_explorer_scripts_are_served(client):
     for name in ("explorer.js", "network.js", "timeline.js", "map.js", "casualties.js", "explorer.css"):
         assert client.get(f"/static/explorer/{name}").status_code == 200, name
+
+
+@pytest.mark.parametrize("path,kind,noun", [
+    ("/timeline", "Event", "events"),
+    ("/casualties", "CasualtyRecord", "casualty records"),
+    ("/network", "SupportRelation", "support relations"),
+])
+def test_a_view_with_more_marks_than_it_draws_says_so_instead(store, path, kind, noun):
+    import html
+    import urllib.parse
+
+    count = len({row["x"] for row in store.query(
+        f"SELECT DISTINCT ?x WHERE {{ ?x a <https://w3id.org/deir-ez-zor-2024/ontology#{kind}> }}",
+        use_default_graph_as_union=True)})
+    assert count > 1
+    with TestClient(create_app(store, Settings(query_timeout=20.0, explorer_max_items=count - 1))) as small:
+        text = small.get(path, headers=BROWSER).text
+        assert f"This graph holds {count:,} {noun}; this view draws at most {count - 1:,}" in " ".join(text.split())
+        assert 'id="explorer-data"' not in text and 'id="explorer-chart"' not in text
+        link = re.search(r'<a href="/\?query=([^"]+)">query editor</a>', text).group(1)
+        query = urllib.parse.unquote(html.unescape(link))
+        answer = small.post("/sparql", data={"query": query}, headers={"accept": RESULTS})
+        assert answer.status_code == 200 and answer.json()["results"]["bindings"]
+    with TestClient(create_app(store, Settings(query_timeout=20.0, explorer_max_items=count))) as enough:
+        text = enough.get(path, headers=BROWSER).text
+        assert "This graph holds" not in text and 'id="explorer-data"' in text
+
+
+def test_a_negative_explorer_limit_is_refused_by_name(tmp_path):
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-m", "kg.server", str(tmp_path), "--no-build-data",
+                             "--explorer-max-items", "-1"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert "explorer-max-items must not be negative" in result.stderr
