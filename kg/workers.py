@@ -449,6 +449,11 @@ class WorkerPool:
     def idle(self) -> int:
         return self._idle.qsize()
 
+    @property
+    def generation(self) -> int:
+        """How many writes the store has taken: what was read at one generation holds until the next."""
+        return self._generation
+
     def _call_zygote(self, kind: str, payload: object) -> object:
         with self._lock:
             self._control.send((kind, payload))

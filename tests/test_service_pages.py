@@ -195,6 +195,26 @@ def test_void_counts_triples_per_graph(client):
     assert counts[GRAPH + "inferred"] == 4
 
 
+def void_counts(client) -> dict[str, int]:
+    graph = triples(client.get("/.well-known/void", headers={"accept": "text/turtle"}).content)
+    void_triples = pyoxigraph.NamedNode("http://rdfs.org/ns/void#triples")
+    return {t.subject.value: int(t.object.value) for t in graph if t.predicate == void_triples}
+
+
+def test_void_counts_once_and_again_after_a_write(writable):
+    pool = writable.app.state.pool
+    asked = []
+    query = pool.query
+    pool.query = lambda job: (asked.append(job.text), query(job))[1]
+    before = void_counts(writable)
+    assert void_counts(writable) == before and len(asked) == 1  # the second answer was remembered
+    auth = {"authorization": f"Bearer {TOKEN}", "content-type": "text/turtle"}
+    put = writable.put("/rdf-graph-store", params={"graph": GRAPH + "inferred"}, headers=auth,
+                       content=b"<urn:a> <urn:b> <urn:c> .")
+    assert put.status_code == 204
+    assert void_counts(writable)[GRAPH + "inferred"] == 1 and len(asked) == 2
+
+
 def test_graph_store_serves_a_named_graph(client):
     response = client.get("/rdf-graph-store", params={"graph": GRAPH + "inferred"},
                           headers={"accept": "application/n-triples"})
