@@ -30,6 +30,15 @@ DIST_FILES = {
 }
 """File of dist/ -> (graph it holds, format)."""
 
+
+def dist_file(graph: str, fmt: str) -> str | None:
+    """The file of dist/ that holds `graph` in `fmt`, byte for byte as `kg export` writes it.
+
+    >>> dist_file("asserted", "turtle"), dist_file("asserted", "ntriples")
+    ('graph.ttl', None)
+    """
+    return next((name for name, held in DIST_FILES.items() if held == (graph, fmt)), None)
+
 Progress = Callable[[str, float], None]
 
 LARGE = 200_000

@@ -5,6 +5,7 @@ Exit codes: 0 success; 1 the data is wrong or a step failed (the cause is printe
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 from pathlib import Path
 
@@ -65,15 +66,35 @@ def cmd_export(args) -> int:
         from kg.store import open_store
 
         data = quickstatements.render(open_store(dist)).encode("utf-8")
+    elif name := build_mod.dist_file(args.graph, args.format):
+        # The build wrote this one already, the same way: copy it (1M triples: 0.1 s, not 13 s).
+        _write_output(args.output, lambda target: _copy(dist / name, target))
+        return 0
     else:
+        # dist/dataset.nq is canonical already (labels, order): no need to canonicalise again.
         with build_mod.collector_paused():  # millions of terms at scale, none in a cycle
-            data = export.serialize(export.select(build_mod.load_dist(dist), args.graph), args.format)
-    if args.output:
-        Path(args.output).write_bytes(data)
-        print(f"wrote {args.output} ({len(data)} bytes)", file=sys.stderr)
-    else:
-        sys.stdout.buffer.write(data)
+            data = export.serialize(export.select(build_mod.load_dist(dist), args.graph), args.format,
+                                    canonical=True)
+    _write_output(args.output, lambda target: target.write(data))
     return 0
+
+
+def _copy(path: Path, target) -> None:
+    with path.open("rb") as source:
+        shutil.copyfileobj(source, target, 1 << 20)
+
+
+def _write_output(output: str | None, write) -> None:
+    """Call write(binary file) on the output file, or on standard output when there is none."""
+    if not output:
+        write(sys.stdout.buffer)
+        return
+    try:
+        with Path(output).open("wb") as target:
+            write(target)
+    except OSError as error:
+        raise KgError(f"cannot write {output}: {error.strerror or error}") from None
+    print(f"wrote {output} ({Path(output).stat().st_size} bytes)", file=sys.stderr)
 
 
 def cmd_query(args) -> int:

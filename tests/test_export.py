@@ -124,3 +124,34 @@ def test_canonical_order_where_one_term_is_a_prefix_of_another():
     quads += [ox.Quad(ox.BlankNode(f"n{i}"), p, ox.Literal(str(i)), g) for i in range(12)]
     quads += [ox.Quad(s, p, ox.BlankNode(f"n{i}"), g) for i in range(12)]
     assert export.canonical_quads(quads) == _whole_dataset_canonical(quads)
+
+
+@pytest.mark.parametrize("name", sorted(build_mod.DIST_FILES))
+def test_kg_export_of_what_dist_holds_is_that_file(dist, name, tmp_path):
+    graph, fmt = build_mod.DIST_FILES[name]
+    out = tmp_path / name
+    subprocess.run([sys.executable, "-m", "kg", "--root", str(ROOT), "--dist", str(dist), "export",
+                    "--format", fmt, "--graph", graph, "-o", str(out)], check=True, capture_output=True)
+    assert out.read_bytes() == (dist / name).read_bytes()
+
+
+def test_kg_export_keeps_the_blank_node_labels_of_the_build(dist):
+    # The ontology has blank nodes (restrictions, lists): an export in a format dist/ does not
+    # hold names them as dataset.nq does (it takes the build's canonical quads as they are).
+    result = subprocess.run([sys.executable, "-m", "kg", "--root", str(ROOT), "--dist", str(dist), "export",
+                             "--format", "ntriples", "--graph", "ontology"], check=True, capture_output=True)
+    exported = {q.triple for q in ox.parse(result.stdout, format=ox.RdfFormat.N_TRIPLES)}
+    assert any(isinstance(t.subject, ox.BlankNode) for t in exported)
+    ontology = ox.NamedNode(str(GRAPH_ONTOLOGY))
+    in_dist = {q.triple for q in ox.parse(path=str(dist / "dataset.nq"), format=ox.RdfFormat.N_QUADS)
+               if q.graph_name == ontology}
+    assert exported == in_dist
+
+
+def test_export_to_an_unwritable_place_is_a_clear_error(dist, tmp_path):
+    for fmt in ("turtle", "ntriples"):  # copied from dist/, and written out
+        result = subprocess.run([sys.executable, "-m", "kg", "--root", str(ROOT), "--dist", str(dist), "export",
+                                 "--format", fmt, "-o", str(tmp_path / "missing" / "out")], capture_output=True, text=True)
+        assert result.returncode == 1
+        assert f"cannot write {tmp_path / 'missing' / 'out'}: No such file or directory" in result.stderr
+        assert "Traceback" not in result.stderr
