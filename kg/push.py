@@ -4,7 +4,7 @@ the SPARQL 1.1 Graph Store Protocol (PUT, or POST to append, on URL?graph=IRI) o
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
 
 import httpx
@@ -53,12 +53,22 @@ class Pushed:
     requests: int
 
 
-def graphs_of(store: ox.Store) -> dict[ox.NamedNode | ox.DefaultGraph, list[ox.Triple]]:
-    """The store's triples by graph, graphs in IRI order (the default graph first)."""
-    found: dict[ox.NamedNode | ox.DefaultGraph, list[ox.Triple]] = {}
-    for quad in store:
-        found.setdefault(quad.graph_name, []).append(quad.triple)
-    return dict(sorted(found.items(), key=lambda item: ("" if isinstance(item[0], ox.DefaultGraph) else "~") + str(item[0])))
+Graph = ox.NamedNode | ox.BlankNode | ox.DefaultGraph
+
+
+def graphs_in(store: ox.Store) -> list[Graph]:
+    """The store's graphs that hold triples, in IRI order (the default graph first)."""
+    def holds_triples(graph: Graph) -> bool:
+        return next(iter(store.quads_for_pattern(None, None, None, graph)), None) is not None
+
+    named = sorted(store.named_graphs(), key=str)
+    return [g for g in [ox.DefaultGraph(), *named] if holds_triples(g)]
+
+
+def triples_in(store: ox.Store, graph: Graph) -> Iterator[ox.Triple]:
+    """One graph's triples, read from the store as they are sent: a push never holds more than a
+    request's worth (at 1M triples it held all of them, 1.8 GB)."""
+    return (quad.triple for quad in store.quads_for_pattern(None, None, None, graph))
 
 
 def _check(response: httpx.Response, what: str) -> None:
@@ -67,13 +77,13 @@ def _check(response: httpx.Response, what: str) -> None:
                         f"{response.reason_phrase}: {response.text[:500].strip()}")
 
 
-def push_graph_store(graphs: dict, url: str, client: httpx.Client, *, append: bool = False,
+def push_graph_store(store: ox.Store, url: str, client: httpx.Client, *, append: bool = False,
                      batch: int = GSP_BATCH) -> Iterable[Pushed]:
     """Each graph through the Graph Store Protocol: PUT replaces it (POST with `append`)."""
-    for graph, triples in graphs.items():
+    for graph in graphs_in(store):
         params = {"default": ""} if isinstance(graph, ox.DefaultGraph) else {"graph": graph.value}
-        requests = 0
-        for chunk in batches(triples, batch):
+        requests = sent = 0
+        for chunk in batches(triples_in(store, graph), batch):
             method = "POST" if append or requests else "PUT"
             body = ox.serialize(chunk, format=ox.RdfFormat.N_TRIPLES)
             try:
@@ -83,25 +93,27 @@ def push_graph_store(graphs: dict, url: str, client: httpx.Client, *, append: bo
                 raise PushError(f"{method} {shown(url)} failed: {error}") from None
             _check(response, method)
             requests += 1
-        yield Pushed(None if isinstance(graph, ox.DefaultGraph) else graph.value, len(triples), requests)
+            sent += len(chunk)
+        yield Pushed(None if isinstance(graph, ox.DefaultGraph) else graph.value, sent, requests)
 
 
-def push_update(graphs: dict, url: str, auth: httpx.Auth | None, timeout: float, *, append: bool = False,
+def push_update(store: ox.Store, url: str, auth: httpx.Auth | None, timeout: float, *, append: bool = False,
                 batch: int = INSERT_BATCH) -> Iterable[Pushed]:
     """Each graph through SPARQL Update: DROP SILENT GRAPH (unless `append`), then INSERT DATA."""
     with RemoteStore(url, url, timeout=timeout, auth=auth) as remote:
-        for graph, triples in graphs.items():
-            requests = 0
+        for graph in graphs_in(store):
+            requests = sent = 0
             try:
                 if not append:
                     remote.clear_graph(graph) if isinstance(graph, ox.DefaultGraph) else remote.remove_graph(graph)
                     requests += 1
-                for chunk in batches(triples, batch):
+                for chunk in batches(triples_in(store, graph), batch):
                     remote.update(insert_data(graph, chunk))
                     requests += 1
+                    sent += len(chunk)
             except (RemoteError, SyntaxError) as error:
                 raise PushError(f"SPARQL Update: {error}") from None
-            yield Pushed(None if isinstance(graph, ox.DefaultGraph) else graph.value, len(triples), requests)
+            yield Pushed(None if isinstance(graph, ox.DefaultGraph) else graph.value, sent, requests)
 
 
 def push(
@@ -119,7 +131,6 @@ def push(
     (default GSP_BATCH or INSERT_BATCH); raises PushError on the first failure."""
     if (store_url is None) == (update_url is None):
         raise ValueError("give exactly one of store_url (Graph Store Protocol) and update_url (SPARQL Update)")
-    graphs = graphs_of(store)
 
     def collect(steps: Iterable[Pushed]) -> list[Pushed]:
         done = []
@@ -130,6 +141,6 @@ def push(
         return done
 
     if update_url is not None:
-        return collect(push_update(graphs, update_url, auth, timeout, append=append, batch=batch or INSERT_BATCH))
+        return collect(push_update(store, update_url, auth, timeout, append=append, batch=batch or INSERT_BATCH))
     with httpx.Client(auth=auth, timeout=timeout) as client:
-        return collect(push_graph_store(graphs, store_url, client, append=append, batch=batch or GSP_BATCH))
+        return collect(push_graph_store(store, store_url, client, append=append, batch=batch or GSP_BATCH))
