@@ -5,7 +5,6 @@ query with its parameters for them: GET /explorer/data/{name}?param=value.
 from __future__ import annotations
 
 from pathlib import Path
-from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
@@ -15,7 +14,7 @@ from kg import queries
 from kg.errors import UsageError
 from kg.explorer_views import VIEWS, View, results, table
 from kg.namespaces import BASE
-from kg.pages import local_href, short
+from kg.pages import editor_href, local_href, short
 from kg.policy import Refused
 from kg.store import QueryJob
 from kg.workers import WorkerPool
@@ -75,7 +74,7 @@ class Explorer:
     def _page_route(self, view: View):
         async def page(request: Request) -> HTMLResponse:
             context = {"view": view, "views": VIEWS, "base": BASE, "too_many": 0,
-                       "limit": self.max_items, "editor": "/?query=" + quote(self.queries[view.table_query].text, safe=""),
+                       "limit": self.max_items, "editor": editor_href(self.queries[view.table_query].text),
                        "focus": request.query_params.get("focus", ""),
                        "day": request.query_params.get("day", "")}
             (counted,) = await self.pool.batch([QueryJob(view.count_query, accept=_JSON)])

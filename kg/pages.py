@@ -226,23 +226,34 @@ def _values_query(iri: str, direction: str, few: list[str], many: list[str]) -> 
 }} LIMIT {SHOWN * 50}"""
 
 
-@dataclass(frozen=True)
-class Group:
-    """The values of one property of a resource (outgoing or incoming) that a page lists."""
+def editor_href(query: str) -> str:
+    """Our query editor, opened on `query`."""
+    return "/?query=" + quote(query, safe="")
 
-    prop: Term
-    terms: list[Term]
+
+@dataclass(frozen=True)
+class Listing:
+    """What a page lists of something that may be long: the first items, how many there are in
+    all, and the query for all of them (linked in the query editor when some are left out)."""
+
+    items: list
     total: int
     query: str
-    """A query for all of them (the page links to it in the query editor when some are left out)."""
 
     @property
     def more(self) -> int:
-        return max(self.total - len(self.terms), 0)
+        return max(self.total - len(self.items), 0)
 
     @property
     def more_href(self) -> str:
-        return "/?query=" + quote(self.query, safe="")
+        return editor_href(self.query)
+
+
+@dataclass(frozen=True)
+class Group(Listing):
+    """The values (Terms) of one property of a resource, outgoing or incoming."""
+
+    prop: Term = field(kw_only=True)
 
 
 @dataclass
@@ -253,9 +264,8 @@ class ResourceView:
     description: list[Term]
     facts: list[Group]
     incoming: list[Group]
-    events: list[tuple[Term, str]]
-    events_total: int
-    events_query: str
+    events: Listing
+    """(event Term, date) pairs, earliest first."""
     sources: list[Term]
     wikidata: list[Term]
     names: list[Term] = field(default_factory=list)
@@ -263,14 +273,6 @@ class ResourceView:
     @property
     def found(self) -> bool:
         return bool(self.facts or self.incoming)
-
-    @property
-    def events_more(self) -> int:
-        return max(self.events_total - len(self.events), 0)
-
-    @property
-    def events_href(self) -> str:
-        return "/?query=" + quote(self.events_query, safe="")
 
 
 def resource_view(iri: str, counts: Shape, first: list[Reply], second: list[Reply]) -> ResourceView:
@@ -287,9 +289,8 @@ def resource_view(iri: str, counts: Shape, first: list[Reply], second: list[Repl
 
     def groups(direction: str) -> list[Group]:
         found = [
-            Group(props.get(p) or _term({"type": "uri", "value": p}),
-                  sorted(values[d, p], key=lambda t: (t.text.lower(), t.value)), n,
-                  _fill(ALL_VALUES[d], r=iri, p=p))
+            Group(sorted(values[d, p], key=lambda t: (t.text.lower(), t.value)), n,
+                  _fill(ALL_VALUES[d], r=iri, p=p), prop=props.get(p) or _term({"type": "uri", "value": p}))
             for (d, p), n in counts.items() if d == direction
         ]
         return sorted(found, key=lambda g: (g.prop.text.lower(), g.prop.value))
@@ -304,9 +305,8 @@ def resource_view(iri: str, counts: Shape, first: list[Reply], second: list[Repl
         description=[t for name in _DESCRIPTIONS for t in by_iri.get(("out", name), [])],
         facts=groups("out"),
         incoming=groups("in"),
-        events=[(_term(r["e"], r.get("eLabel")), r["date"]["value"]) for r in events],
-        events_total=int(event_count[0]["n"]["value"]) if event_count else 0,
-        events_query=_fill(ALL_EVENTS, r=iri),
+        events=Listing([(_term(r["e"], r.get("eLabel")), r["date"]["value"]) for r in events],
+                       int(event_count[0]["n"]["value"]) if event_count else 0, _fill(ALL_EVENTS, r=iri)),
         sources=by_iri.get(("out", str(DZO.citation)), []),
         wikidata=by_iri.get(("out", str(DZO.wikidataItem)), []),
         names=[_term(r["name"]) for r in names],

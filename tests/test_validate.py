@@ -60,15 +60,21 @@ def test_rule_fires_on_its_broken_fixture(fixture, tmp_path):
     assert expected_rules(fixture) - findings_on(fixture, tmp_path) == set()
 
 
-def test_undeclared_terms_are_named_in_each_position(tmp_path):
-    # One finding for each way a misspelt term can appear: as a property, as a class, as an object.
+def failed_build(fixture, tmp_path) -> ValidationFailed:
+    """The failure of a build of one broken fixture."""
     graph = tmp_path / "graph"
     graph.mkdir()
-    shutil.copy(DATA / "broken" / "undeclared.ttl", graph / "g.ttl")
+    shutil.copy(fixture, graph / "g.ttl")
     with pytest.raises(ValidationFailed) as failure:
         build_mod.build(ROOT, graph_dir=graph, reasoner=False)
+    return failure.value
+
+
+def test_undeclared_terms_are_named_in_each_position(tmp_path):
+    # One finding for each way a misspelt term can appear: as a property, as a class, as an object.
+    report = failed_build(DATA / "broken" / "undeclared.ttl", tmp_path).report
     dzo, dzr = "https://w3id.org/deir-ez-zor-2024/ontology#", "https://w3id.org/deir-ez-zor-2024/resource/"
-    found = {(f.focus, f.message) for f in failure.value.report.findings if f.rule == "undeclared-term-violation"}
+    found = {(f.focus, f.message) for f in report.findings if f.rule == "undeclared-term-violation"}
     assert found == {
         (dzr + "c", f"uses the undeclared property {dzo}suportedBy"),
         (dzr + "c", f"has the undeclared class {dzo}Milita"),
@@ -82,12 +88,7 @@ def test_the_article_graph_has_no_warnings_but_unverified_governorates(built):
 
 
 def test_the_failure_message_names_rule_focus_node_and_reason(tmp_path):
-    graph = tmp_path / "graph"
-    graph.mkdir()
-    shutil.copy(DATA / "broken" / "untyped.ttl", graph / "g.ttl")
-    with pytest.raises(ValidationFailed) as failure:
-        build_mod.build(ROOT, graph_dir=graph, reasoner=False)
-    message = str(failure.value)
+    message = str(failed_build(DATA / "broken" / "untyped.ttl", tmp_path))
     assert "[Violation] untyped-resource-violation: https://w3id.org/deir-ez-zor-2024/resource/grup-a:" in message
     assert "misspelt slug" in message
 
