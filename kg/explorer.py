@@ -77,7 +77,7 @@ class Explorer:
                        "limit": self.max_items, "editor": editor_href(self.queries[view.table_query].text),
                        "focus": request.query_params.get("focus", ""),
                        "day": request.query_params.get("day", "")}
-            (counted,) = await self.pool.batch([QueryJob(view.count_query, accept=_JSON)])
+            counted = await self.pool.query(QueryJob(view.count_query, accept=_JSON))
             marks = int(results(counted)["results"]["bindings"][0]["n"]["value"])
             if marks > self.max_items:
                 context.update(too_many=marks, data={}, rows=[])
