@@ -108,7 +108,8 @@ def _run_query(store: pyoxigraph.Store, job: kg_store.QueryJob, max_bytes: int) 
 def _capped(reply: kg_store.Reply, max_bytes: int) -> kg_store.Reply:
     if len(reply.body) > max_bytes:
         return _plain(413, f"the result is larger than the limit of {max_bytes} bytes "
-                           f"(--max-result-bytes); narrow the query or add a LIMIT")
+                           f"(--max-result-bytes); narrow the query or add a LIMIT (a whole graph "
+                           f"streams from the Graph Store: GET /rdf-graph-store?graph=IRI or ?default)")
     return reply
 
 

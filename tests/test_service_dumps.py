@@ -60,6 +60,7 @@ def test_the_default_graph_streams_as_the_union_of_the_named_graphs(capped):
 def test_a_query_for_the_same_graph_is_still_held_to_the_cap(capped):
     response = capped.post("/sparql", data={"query": "CONSTRUCT WHERE { ?s ?p ?o }"}, headers={"accept": "text/turtle"})
     assert response.status_code == 413
+    assert "GET /rdf-graph-store?graph=IRI or ?default" in response.text  # where the whole graph is
 
 
 def test_head_of_a_streamed_graph_has_its_type_and_no_length(capped):
