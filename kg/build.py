@@ -39,6 +39,7 @@ def dist_file(graph: str, fmt: str) -> str | None:
     """
     return next((name for name, held in DIST_FILES.items() if held == (graph, fmt)), None)
 
+
 Progress = Callable[[str, float], None]
 
 LARGE = 200_000

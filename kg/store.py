@@ -119,6 +119,9 @@ def run_query(store: pyoxigraph.Store, job: QueryJob) -> Reply:
 Write = Callable[[BinaryIO], None]
 """Writes a graph's serialization to a binary file-like object, a piece at a time."""
 
+_UNION = "CONSTRUCT WHERE { ?s ?p ?o }"
+"""The default graph: with the union as default graph, every named graph's triples."""
+
 
 @_remote_errors
 def plan_dump(store: pyoxigraph.Store, graph: str | None, accept: str | None) -> Reply | tuple[Reply, Write]:
@@ -137,13 +140,13 @@ def plan_dump(store: pyoxigraph.Store, graph: str | None, accept: str | None) ->
         return _text(404, f"no graph <{graph}> in this store")
     if not isinstance(store, pyoxigraph.Store):  # a remote store (kg serve --sparql-endpoint)
         if node is None:
-            return run_query(store, QueryJob("CONSTRUCT WHERE { ?s ?p ?o }", accept=accept))
+            return run_query(store, QueryJob(_UNION, accept=accept))
         return run_query(store, QueryJob("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }",
                                          accept=accept, substitutions=(("g", node),)))
 
     def write(output: BinaryIO) -> None:
         if node is None:
-            union = store.query("CONSTRUCT WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+            union = store.query(_UNION, use_default_graph_as_union=True)
             pyoxigraph.serialize(union, output=output, format=offer.format, prefixes=PREFIXES)
         else:
             store.dump(output=output, format=offer.format, from_graph=node, prefixes=PREFIXES)
