@@ -59,6 +59,8 @@ HEAVY = {
 }
 EXAMPLES = {"place": "dzr:synth-place-1", "day": "2019-06-01", "actor": "dzr:synth-actor-1"}
 """Parameter values of the named queries on synthetic data."""
+MONTH = {"from": "2024-09-01", "to": "2024-09-30"}
+"""The date window of the queries that take one, run a second time as "NAME, a month"."""
 THROUGHPUT = ("who-supported-whom", "killed-per-party-year")
 """A light and a heavy query, each sent by 1, 4 and 16 clients at once."""
 
@@ -69,8 +71,12 @@ def workload() -> dict[str, str]:
     for q in list_queries(ROOT):
         if q.needs_network:
             continue
-        values = {p.name: EXAMPLES.get(p.name, "dzr:synth-actor-1") for p in q.parameters}
-        found[q.name] = with_values(q.text, bind(q, values)) if values else q.text
+        values = {p.name: EXAMPLES.get(p.name, "dzr:synth-actor-1") for p in q.parameters if not p.optional}
+        bound = bind(q, values)
+        found[q.name] = with_values(bound.text, bound.substitutions)
+        if {p.name for p in q.parameters if p.optional} == set(MONTH):
+            bound = bind(q, values | MONTH)
+            found[q.name + ", a month"] = with_values(bound.text, bound.substitutions)
     return found | HEAVY
 
 

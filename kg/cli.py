@@ -101,7 +101,8 @@ def cmd_query(args) -> int:
     root = _root(args)
     if args.list:
         for q in queries.list_queries(root):
-            params = " ".join(f"--param {p.name}=<{p.kind}>" for p in q.parameters)
+            params = " ".join(f"[--param {p.name}=<{p.kind}>]" if p.optional else f"--param {p.name}=<{p.kind}>"
+                              for p in q.parameters)
             net = " [needs network]" if q.needs_network else ""
             print(f"{q.name}{net}\n    {q.description}" + (f"\n    {params}" if params else ""))
         return 0

@@ -4,7 +4,9 @@ query with its parameters for them: GET /explorer/data/{name}?param=value.
 """
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
@@ -23,6 +25,8 @@ HERE = Path(__file__).resolve().parent
 OUTLINES = Path("web/node_modules/world-atlas/countries-50m.json")
 """Natural Earth country outlines (public domain) from the world-atlas npm package (ISC)."""
 _JSON = "application/sparql-results+json"
+WHOLE = {"from": "", "to": ""}
+"""A window's parameters, for asking which named queries take one."""
 
 
 class Explorer:
@@ -52,11 +56,11 @@ class Explorer:
         if query.needs_network:
             raise Refused(400, f"query {name!r} needs the network; run it through /sparql")
         try:
-            terms = queries.bind(query, values)
+            bound = queries.bind(query, values)
         except UsageError as error:
             raise Refused(400, str(error)) from error
-        return QueryJob(query.text, accept=accept,
-                        substitutions=tuple(sorted((v.value, t) for v, t in terms.items())))
+        return QueryJob(bound.text, accept=accept,
+                        substitutions=tuple(sorted((v.value, t) for v, t in bound.substitutions.items())))
 
     async def data(self, request: Request, name: str) -> Response:
         """The results of a named query, in the format the Accept header asks for (JSON first)."""
@@ -71,18 +75,65 @@ class Explorer:
             raise Refused(404, "no country outlines installed (npm ci --prefix web)")
         return FileResponse(path, media_type="application/json")
 
+    def window(self, view: View, request: Request) -> dict[str, str]:
+        """The date window a request asks a view for (?from=&to=, days), checked; {} for a view
+        without dates (the support network has its own day instead)."""
+        if not view.dated:
+            return {}
+        window = {name: value for name in ("from", "to") if (value := request.query_params.get(name, "").strip())}
+        for name, value in window.items():
+            try:
+                queries.date_term(name, value)
+            except UsageError as error:
+                raise Refused(400, str(error)) from error
+        if len(window) == 2 and window["from"] > window["to"]:
+            raise Refused(400, f"the window starts ({window['from']}) after it ends ({window['to']})")
+        return window
+
+    async def count(self, view: View, window: dict[str, str]) -> int:
+        terms = {name: queries.date_term(name, value) for name, value in window.items()}
+        counted = await self.pool.query(QueryJob(view.count_query(terms), accept=_JSON))
+        return int(results(counted)["results"]["bindings"][0]["n"]["value"])
+
+    async def latest_window(self, view: View) -> dict[str, str]:
+        """The latest window that holds at most max_items marks ({} when even one day holds more)."""
+        reply = await self.pool.query(QueryJob(view.latest_query(self.max_items), accept=_JSON))
+        bindings = results(reply)["results"]["bindings"]
+        if not bindings:
+            return {}
+        day = date.fromisoformat(bindings[0]["date"]["value"][:10]) + timedelta(days=1)
+        return {"from": day.isoformat()}
+
+    def _window_values(self, name: str, window: dict[str, str]) -> dict[str, str]:
+        """The window, for a named query that takes it ({} for one that does not)."""
+        declared = {p.name for p in self.queries[name].parameters}
+        return {k: v for k, v in window.items() if k in declared}
+
     def _page_route(self, view: View):
         async def page(request: Request) -> HTMLResponse:
-            context = {"view": view, "views": VIEWS, "base": BASE, "too_many": 0,
-                       "limit": self.max_items, "editor": editor_href(self.queries[view.table_query].text),
-                       "focus": request.query_params.get("focus", ""),
-                       "day": request.query_params.get("day", "")}
-            counted = await self.pool.query(QueryJob(view.count_query, accept=_JSON))
-            marks = int(results(counted)["results"]["bindings"][0]["n"]["value"])
+            window = self.window(view, request)
+            focus, day = request.query_params.get("focus", ""), request.query_params.get("day", "")
+            # The views' links keep the focus and the window asked for (not one chosen here; the
+            # network has no window, but passes it on).
+            carried = {k: v for k in ("focus", "from", "to") if (v := request.query_params.get(k, "").strip())}
+            marks = await self.count(view, window)
+            total, latest = marks, {}
+            if marks > self.max_items and not window and view.dated:
+                latest = await self.latest_window(view)
+                if latest:
+                    window, marks = latest, await self.count(view, latest)
+            # The editor opens the query of what the view draws, in the window when it takes one.
+            drawn = next((name for name in view.queries if self._window_values(name, WHOLE)), view.table_query)
+            drawn_query = self.job(drawn, self._window_values(drawn, window))
+            context = {"view": view, "views": VIEWS, "base": BASE, "too_many": 0, "limit": self.max_items,
+                       "editor": editor_href(drawn_query.text), "drawn": drawn, "focus": focus, "day": day,
+                       "window": window, "latest": bool(latest), "total": total, "marks": marks,
+                       "carry": ("?" + urlencode(carried)) if carried else ""}
             if marks > self.max_items:
                 context.update(too_many=marks, data={}, rows=[])
             else:
-                replies = await self.pool.batch([self.job(name, {}) for name in view.queries])
+                replies = await self.pool.batch([self.job(name, self._window_values(name, window))
+                                                 for name in view.queries])
                 data = {name: results(reply) for name, reply in zip(view.queries, replies)}
                 context.update(data=data, rows=table(view, data))
             template = "explorer_" + view.path.strip("/") + ".html"

@@ -6,9 +6,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+import pyoxigraph as ox
+
 from kg.namespaces import DZO
 from kg.pages import local_href, short
+from kg.queries import write_in
 from kg.store import Reply
+
+Window = dict[str, ox.Literal]
+"""A date window: the terms of its "from" and "to" days, either or both left out."""
 
 
 @dataclass(frozen=True)
@@ -22,11 +28,23 @@ class View:
     """(variable, heading) pairs of the fallback table."""
     draws: tuple[str, str]
     """(class of ours, plural noun): what the view draws one mark for, counted before it is drawn."""
+    dated: str = ""
+    """The path from a mark to its date, for views that take a date window (?from=&to=)."""
 
-    @property
-    def count_query(self) -> str:
-        return (f"PREFIX dzo: <{DZO}>\n"
-                f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ ?x a dzo:{self.draws[0]} }}")
+    def _marks(self) -> str:
+        window = (f" ; {self.dated} ?date . FILTER(COALESCE(?date >= ?from, true) && COALESCE(?date <= ?to, true))"
+                  if self.dated else "")
+        return f"?x a dzo:{self.draws[0]}{window}"
+
+    def count_query(self, window: Window) -> str:
+        """How many marks the view would draw in the window."""
+        return write_in(f"PREFIX dzo: <{DZO}>\nSELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {self._marks()} }}", window)
+
+    def latest_query(self, limit: int) -> str:
+        """The date of the (limit+1)-th latest mark: the day after it starts the latest window that
+        holds at most `limit` marks."""
+        return (f"PREFIX dzo: <{DZO}>\nSELECT ?date WHERE {{ {self._marks()} }} "
+                f"ORDER BY DESC(?date) OFFSET {limit} LIMIT 1")
 
 
 VIEWS = (
@@ -42,20 +60,20 @@ VIEWS = (
          (("date", "Date"), ("event", "Event"), ("kind", "Kind"), ("agents", "Agents"),
           ("targets", "Targets"), ("places", "Places"), ("killed", "Killed"),
           ("injured", "Injured")),
-         ("Event", "events")),
+         ("Event", "events"), "dzo:date"),
     View("/map", "Map",
          "Places with verified coordinates, the events there, and who held them on a chosen day.",
          ("explorer-places", "explorer-event-places", "explorer-control"), "explorer-control",
          (("place", "Place"), ("controller", "Controller"), ("start", "From"),
           ("end", "Until (exclusive)"), ("references", "References")),
-         ("Event", "events")),
+         ("Event", "events"), "dzo:date"),
     View("/casualties", "Casualties",
          "People killed, injured and arrested, per party and month, as the article reports them.",
          ("casualties",), "casualties",
          (("date", "Date"), ("event", "Event"), ("party", "Party"), ("killed", "Killed"),
           ("injured", "Injured"), ("arrested", "Arrested"), ("claimedBy", "Claimed by"),
           ("qualifier", "Figure")),
-         ("CasualtyRecord", "casualty records")),
+         ("CasualtyRecord", "casualty records"), "dzo:casualtyEvent/dzo:date"),
 )
 """The views in the order of the navigation."""
 

@@ -14,6 +14,7 @@ from kg.service import create_app
 from kg.settings import Settings
 
 R = "https://w3id.org/deir-ez-zor-2024/resource/"
+DZO = "https://w3id.org/deir-ez-zor-2024/ontology#"
 RESULTS = "application/sparql-results+json"
 BROWSER = {"accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 
@@ -167,30 +168,113 @@ def test_explorer_scripts_are_served(client):
         assert client.get(f"/static/explorer/{name}").status_code == 200, name
 
 
-@pytest.mark.parametrize("path,kind,noun", [
-    ("/timeline", "Event", "events"),
-    ("/casualties", "CasualtyRecord", "casualty records"),
-    ("/network", "SupportRelation", "support relations"),
-])
-def test_a_view_with_more_marks_than_it_draws_says_so_instead(store, path, kind, noun):
+def editor_query(text: str) -> str:
+    """The query a page's "query editor" link opens."""
     import html
     import urllib.parse
 
-    count = len({row["x"] for row in store.query(
-        f"SELECT DISTINCT ?x WHERE {{ ?x a <https://w3id.org/deir-ez-zor-2024/ontology#{kind}> }}",
-        use_default_graph_as_union=True)})
+    link = re.search(r'<a href="/\?query=([^"]+)">query editor</a>', text).group(1)
+    return urllib.parse.unquote(html.unescape(link))
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_the_network_with_more_support_relations_than_it_draws_says_so_instead(store):
+    count = len(list(store.query(f"SELECT DISTINCT ?x WHERE {{ ?x a <{DZO}SupportRelation> }}",
+                                 use_default_graph_as_union=True)))
     assert count > 1
     with TestClient(create_app(store, Settings(query_timeout=20.0, explorer_max_items=count - 1))) as small:
-        text = small.get(path, headers=BROWSER).text
-        assert f"This graph holds {count:,} {noun}; this view draws at most {count - 1:,}" in " ".join(text.split())
+        text = small.get("/network", headers=BROWSER).text
+        assert f"This graph holds {count:,} support relations; this view draws at most {count - 1:,}" in flat(text)
         assert 'id="explorer-data"' not in text and 'id="explorer-chart"' not in text
-        link = re.search(r'<a href="/\?query=([^"]+)">query editor</a>', text).group(1)
-        query = urllib.parse.unquote(html.unescape(link))
-        answer = small.post("/sparql", data={"query": query}, headers={"accept": RESULTS})
-        assert answer.status_code == 200 and answer.json()["results"]["bindings"]
+        assert 'class="explorer-window"' not in text  # the network has a day, not a window
+        answer = small.post("/sparql", data={"query": editor_query(text)}, headers={"accept": RESULTS})
+        assert answer.status_code == 200 and len(answer.json()["results"]["bindings"]) >= count
     with TestClient(create_app(store, Settings(query_timeout=20.0, explorer_max_items=count))) as enough:
-        text = enough.get(path, headers=BROWSER).text
+        text = enough.get("/network", headers=BROWSER).text
         assert "This graph holds" not in text and 'id="explorer-data"' in text
+
+
+DATED = [  # a view, the query whose rows it draws, what it draws and the path from a mark to its date
+    ("/timeline", "events", "Event", "events", "dzo:date"),
+    ("/casualties", "casualties", "CasualtyRecord", "casualty records", "dzo:casualtyEvent/dzo:date"),
+    ("/map", "explorer-event-places", "Event", "events", "dzo:date"),
+]
+
+
+def mark_dates(store, kind: str, path: str) -> list[str]:
+    """The date of every mark of a view, latest first."""
+    found = store.query(f"PREFIX dzo: <{DZO}> SELECT DISTINCT ?x ?d WHERE {{ ?x a dzo:{kind} ; {path} ?d }}",
+                        use_default_graph_as_union=True)
+    return sorted((row["d"].value for row in found), reverse=True)
+
+
+@pytest.mark.parametrize("path,query,kind,noun,dated", DATED)
+def test_a_dated_view_with_too_many_marks_draws_the_latest_that_fit(store, path, query, kind, noun, dated):
+    from datetime import date, timedelta
+
+    dates = mark_dates(store, kind, dated)
+    limit = len(dates) // 3
+    start = (date.fromisoformat(dates[limit]) + timedelta(days=1)).isoformat()
+    shown = sum(d >= start for d in dates)
+    assert 0 < shown <= limit
+    with TestClient(create_app(store, Settings(query_timeout=20.0, explorer_max_items=limit))) as small:
+        text = small.get(path, headers=BROWSER).text
+        assert (f"This graph holds {len(dates):,} {noun}, more than this view draws ({limit:,}): it shows the "
+                f"latest {shown:,}, from {start}.") in flat(text)
+        assert f'name="from" value="{start}"' in text
+        data = embedded(text)[query]["results"]["bindings"]
+        assert data and min(row["date"]["value"] for row in data) >= start
+        if query == "casualties":
+            assert len(data) == shown
+
+
+@pytest.mark.parametrize("path,query,kind,noun,dated", DATED)
+def test_a_window_with_too_many_marks_says_so_and_opens_the_window_in_the_editor(store, path, query, kind, noun,
+                                                                                  dated):
+    dates = mark_dates(store, kind, dated)
+    inside = sum("2024-11-01" <= d <= "2024-12-06" for d in dates)
+    with TestClient(create_app(store, Settings(query_timeout=20.0, explorer_max_items=inside - 1))) as small:
+        text = small.get(path, params={"from": "2024-11-01", "to": "2024-12-06"}, headers=BROWSER).text
+        assert (f"Between 2024-11-01 and 2024-12-06 this graph holds {inside:,} {noun}; "
+                f"this view draws at most {inside - 1:,}") in flat(text)
+        assert 'id="explorer-data"' not in text
+        answer = small.post("/sparql", data={"query": editor_query(text)}, headers={"accept": RESULTS})
+        found = {row["date"]["value"] for row in answer.json()["results"]["bindings"]}
+        assert found and min(found) >= "2024-11-01" and max(found) <= "2024-12-06"
+
+
+def test_a_window_draws_the_rows_of_its_days_only(client, store):
+    whole = embedded(client.get("/timeline", headers=BROWSER).text)
+    text = client.get("/timeline", params={"from": "2024-11-27", "to": "2024-12-03"}, headers=BROWSER).text
+    data = embedded(text)
+    for name in ("events", "explorer-event-spans"):
+        expected = [row for row in whole[name]["results"]["bindings"]
+                    if "2024-11-27" <= row["date"]["value"] <= "2024-12-03"]
+        assert data[name]["results"]["bindings"] == expected and expected
+    events = {row["event"]["value"] for row in data["events"]["results"]["bindings"]}
+    assert {row["event"]["value"] for row in data["explorer-event-links"]["results"]["bindings"]} <= events
+    assert 'name="from" value="2024-11-27"' in text and 'name="to" value="2024-12-03"' in text
+    table = text[text.index('class="explorer-table"'):]
+    assert "<td>2024-11-25</td>" not in table and "<td>2024-12-03</td>" in table
+
+
+def test_the_views_links_carry_the_window_and_focus(client):
+    text = client.get("/timeline", params={"from": "2024-11-27", "focus": R + "mayadin"}, headers=BROWSER).text
+    assert 'href="/map?focus=https%3A%2F%2Fw3id.org%2Fdeir-ez-zor-2024%2Fresource%2Fmayadin&amp;from=2024-11-27"' in text
+
+
+@pytest.mark.parametrize("params,message", [
+    ({"from": "2024-13-01"}, "parameter from: '2024-13-01' is not a day"),
+    ({"to": "1 December"}, "parameter to: '1 December' is not a date of the form YYYY-MM-DD"),
+    ({"from": "2024-12-06", "to": "2024-12-01"}, "the window starts (2024-12-06) after it ends (2024-12-01)"),
+])
+def test_a_bad_window_is_refused_by_name(client, params, message):
+    response = client.get("/casualties", params=params, headers=BROWSER)
+    assert response.status_code == 400
+    assert message in response.text
 
 
 def test_a_negative_explorer_limit_is_refused_by_name(tmp_path):

@@ -101,6 +101,22 @@ def test_timeline_draws_both_25_november_events(site, browser):
     assert page_errors(browser) == []
 
 
+def test_timeline_window_form_draws_only_its_days(site, browser):
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    open_view(browser, site + "/timeline")
+    everything = {e.get_attribute("data-date") for e in css(browser, ".event")}
+    browser.execute_script("var f = document.querySelector('form.explorer-window');"
+                           "f.elements['from'].value = '2024-11-27'; f.elements['to'].value = '2024-12-03';"
+                           "f.querySelector('button').click();")
+    WebDriverWait(browser, 20).until(lambda d: "from=2024-11-27" in d.current_url)
+    open_view(browser, browser.current_url)
+    drawn = {e.get_attribute("data-date") for e in css(browser, ".event")}
+    assert drawn == {d for d in everything if "2024-11-27" <= d <= "2024-12-03"} and drawn != everything
+    screenshot(browser, "timeline-window")
+    assert page_errors(browser) == []
+
+
 def test_timeline_filters_by_actor(site, browser):
     from selenium.webdriver.support.ui import Select
 
