@@ -25,8 +25,6 @@ HERE = Path(__file__).resolve().parent
 OUTLINES = Path("web/node_modules/world-atlas/countries-50m.json")
 """Natural Earth country outlines (public domain) from the world-atlas npm package (ISC)."""
 _JSON = "application/sparql-results+json"
-WHOLE = {"from": "", "to": ""}
-"""A window's parameters, for asking which named queries take one."""
 
 
 class Explorer:
@@ -104,10 +102,12 @@ class Explorer:
         day = date.fromisoformat(bindings[0]["date"]["value"][:10]) + timedelta(days=1)
         return {"from": day.isoformat()}
 
+    def _takes_window(self, name: str) -> bool:
+        return {"from", "to"} <= {p.name for p in self.queries[name].parameters}
+
     def _window_values(self, name: str, window: dict[str, str]) -> dict[str, str]:
-        """The window, for a named query that takes it ({} for one that does not)."""
-        declared = {p.name for p in self.queries[name].parameters}
-        return {k: v for k, v in window.items() if k in declared}
+        """The window, for a named query that takes one ({} for one that does not)."""
+        return window if self._takes_window(name) else {}
 
     def _page_route(self, view: View):
         async def page(request: Request) -> HTMLResponse:
@@ -116,18 +116,20 @@ class Explorer:
             # The views' links keep the focus and the window asked for (not one chosen here; the
             # network has no window, but passes it on).
             carried = {k: v for k in ("focus", "from", "to") if (v := request.query_params.get(k, "").strip())}
-            marks = await self.count(view, window)
-            total, latest = marks, {}
+            marks = total = await self.count(view, window)
+            latest = False
             if marks > self.max_items and not window and view.dated:
-                latest = await self.latest_window(view)
-                if latest:
-                    window, marks = latest, await self.count(view, latest)
+                # Too many to draw, and no window asked for: the latest marks that fit, if any do.
+                start = await self.latest_window(view)
+                fitting = await self.count(view, start) if start else 0
+                if fitting:
+                    window, marks, latest = start, fitting, True
             # The editor opens the query of what the view draws, in the window when it takes one.
-            drawn = next((name for name in view.queries if self._window_values(name, WHOLE)), view.table_query)
+            drawn = next((name for name in view.queries if self._takes_window(name)), view.table_query)
             drawn_query = self.job(drawn, self._window_values(drawn, window))
             context = {"view": view, "views": VIEWS, "base": BASE, "too_many": 0, "limit": self.max_items,
                        "editor": editor_href(drawn_query.text), "drawn": drawn, "focus": focus, "day": day,
-                       "window": window, "latest": bool(latest), "total": total, "marks": marks,
+                       "window": window, "latest": latest, "total": total, "marks": marks,
                        "carry": ("?" + urlencode(carried)) if carried else ""}
             if marks > self.max_items:
                 context.update(too_many=marks, data={}, rows=[])

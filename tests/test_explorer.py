@@ -231,6 +231,14 @@ def test_a_dated_view_with_too_many_marks_draws_the_latest_that_fit(store, path,
             assert len(data) == shown
 
 
+def test_a_dated_view_draws_nothing_when_not_even_the_latest_day_fits(store):
+    events = len(mark_dates(store, "Event", "dzo:date"))
+    with TestClient(create_app(store, Settings(query_timeout=20.0, explorer_max_items=0))) as none:
+        text = flat(none.get("/timeline", headers=BROWSER).text)
+        assert f"This graph holds {events:,} events; this view draws at most 0, so it is not drawn here." in text
+        assert "it shows the latest" not in text and 'id="explorer-data"' not in text
+
+
 @pytest.mark.parametrize("path,query,kind,noun,dated", DATED)
 def test_a_window_with_too_many_marks_says_so_and_opens_the_window_in_the_editor(store, path, query, kind, noun,
                                                                                   dated):
