@@ -151,6 +151,7 @@ def cmd_serve(args) -> int:
         allow_update=args.allow_update,
         update_token=token,
         query_timeout=args.query_timeout,
+        queue_wait=args.queue_wait,
         service_allow=args.service_allow or None,
         max_result_bytes=args.max_result_bytes,
         worker_memory=args.worker_memory,
@@ -244,6 +245,8 @@ def parser() -> argparse.ArgumentParser:
     sv.add_argument("--allow-update", action="store_true", help="accept SPARQL Update with the token")
     sv.add_argument("--update-token", help="bearer token for updates (or KG_UPDATE_TOKEN)")
     sv.add_argument("--query-timeout", type=float, default=30.0, help="seconds before a query is stopped (default 30)")
+    sv.add_argument("--queue-wait", type=float, default=Settings.queue_wait, metavar="SECONDS",
+                    help="how long a query waits for a free worker before a 503 with Retry-After (default 2)")
     sv.add_argument("--service-allow", action="append", metavar="URL", help="endpoint SERVICE may call (repeatable; default: Wikidata)")
     sv.add_argument("--workers", type=int, default=2, help="query worker processes (default 2)")
     sv.add_argument("--max-result-bytes", type=int, default=Settings.max_result_bytes,
@@ -252,8 +255,8 @@ def parser() -> argparse.ArgumentParser:
                     help="private memory the query workers may keep in all before one is replaced "
                          "(default: as much as the store takes, so one warm worker keeps its copy)")
     sv.add_argument("--explorer-max-items", type=int, default=Settings.explorer_max_items, metavar="N",
-                    help="events (casualty records, support relations) past which an explorer view is not "
-                         "drawn but points to its query (default 5000)")
+                    help="events (casualty records, support relations) an explorer view draws at most; past "
+                         "them it draws the latest that fit, or points to its query (default 5000)")
     _add_load_options(sv)
     sv.add_argument("--sparql-endpoint", metavar="URL",
                     help="serve a remote store's SPARQL endpoint instead of the build (see README)")

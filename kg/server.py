@@ -31,6 +31,7 @@ def serve(
     allow_update: bool = False,
     update_token: str | None = None,
     query_timeout: float = 30.0,
+    queue_wait: float = Settings.queue_wait,
     service_allow: list[str] | None = None,
     workers: int = 2,
     max_result_bytes: int = Settings.max_result_bytes,
@@ -53,6 +54,7 @@ def serve(
     try:
         settings = Settings(
             query_timeout=query_timeout,
+            queue_wait=queue_wait,
             workers=workers,
             max_result_bytes=max_result_bytes,
             max_private_bytes=None if worker_memory is None else worker_memory * 1024 * 1024,
@@ -84,8 +86,8 @@ def serve(
             return error.exit_code
     app = create_app(store, settings)
     served = shown(sparql_endpoint) if sparql_endpoint else dist_dir
-    log.info("serving %s on http://%s:%d/ (%d workers, %gs timeout, updates %s)", served, host,
-             port, workers, query_timeout, "on" if allow_update else "off")
+    log.info("serving %s on http://%s:%d/ (%d workers, %gs timeout, %gs queue wait, updates %s)", served,
+             host, port, workers, query_timeout, queue_wait, "on" if allow_update else "off")
     # On SIGTERM, in-flight queries get half a second; then their workers are killed, so the
     # server and every worker are gone within a second (no query holds the shutdown).
     uvicorn.run(app, host=host, port=port, access_log=False, log_level="info", timeout_graceful_shutdown=0.5)
@@ -101,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--allow-update", action="store_true")
     parser.add_argument("--update-token")
     parser.add_argument("--query-timeout", type=float, default=30.0)
+    parser.add_argument("--queue-wait", type=float, default=Settings.queue_wait)
     parser.add_argument("--service-allow", action="append")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--max-result-bytes", type=int, default=Settings.max_result_bytes)
@@ -113,7 +116,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     return serve(args.dist, host=args.host, port=args.port, store_dir=args.store_dir,
                  allow_update=args.allow_update, update_token=args.update_token,
-                 query_timeout=args.query_timeout, service_allow=args.service_allow,
+                 query_timeout=args.query_timeout, queue_wait=args.queue_wait, service_allow=args.service_allow,
                  workers=args.workers, max_result_bytes=args.max_result_bytes,
                  worker_memory=args.worker_memory, explorer_max_items=args.explorer_max_items, load=args.load, build_data=not args.no_build_data,
                  sparql_endpoint=args.sparql_endpoint, sparql_update=args.sparql_update)

@@ -47,9 +47,10 @@ class Settings:
     retry_after: int = 2
     """Seconds suggested to a client refused with 503."""
     explorer_max_items: int = 5000
-    """Events (support relations, casualty records: what a view draws) past which an explorer
-    view is not drawn: at 1M triples the timeline's queries outlive the deadline and the
-    casualty chart is a 37 MB page. The page says so and points to the query editor instead."""
+    """Events (support relations, casualty records: what a view draws) an explorer view draws at
+    most: at 1M triples all of the timeline's outlive the deadline and the casualty chart is a
+    37 MB page. Past it a view without a date window draws the latest that fit (the network,
+    which has none, is not drawn); a window that holds more points to the query editor."""
 
     def __post_init__(self) -> None:
         if self.allow_update and not self.update_token:
@@ -60,7 +61,7 @@ class Settings:
             raise ValueError("worker-memory must not be negative")
         if self.explorer_max_items < 0:
             raise ValueError("explorer-max-items must not be negative")
-        for name in ("query_timeout", "service_timeout", "max_result_bytes", "max_query_length",
+        for name in ("query_timeout", "queue_wait", "service_timeout", "max_result_bytes", "max_query_length",
                      "max_body_bytes", "max_service_bytes"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name.replace('_', '-')} must be positive")

@@ -26,3 +26,38 @@ def test_sparqlwrapper_reads_select_results(server):
     client.setReturnFormat(JSON)
     rows = client.query().convert()["results"]["bindings"]
     assert [row["label"]["value"] for row in rows] == ["Syrian Democratic Forces"]
+
+
+def test_queue_wait_is_how_long_a_query_waits_for_a_busy_worker(tmp_path):
+    import threading
+    import time
+
+    import httpx
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log = tmp_path / "server.log"
+    command = [sys.executable, "-m", "kg.server", str(SERVICE_DATA), "--port", str(port), "--workers", "1",
+               "--queue-wait", "0.3", "--query-timeout", "5"]
+    # A cross product that outlives the deadline: the one worker is busy until it is stopped.
+    endless = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n ?o }"
+    with running(command, url + "/health", log):
+        assert "1 workers, 5s timeout, 0.3s queue wait" in log.read_text()
+        busy = threading.Thread(target=httpx.post, args=(url + "/sparql",),
+                                kwargs={"data": {"query": endless}, "timeout": 30})
+        busy.start()
+        time.sleep(0.5)  # the worker has it by now
+        started = time.monotonic()
+        refused = httpx.get(url + "/sparql", params={"query": "ASK {}"}, timeout=30)
+        waited = time.monotonic() - started
+        busy.join()
+    assert refused.status_code == 503 and refused.headers["retry-after"] == "2"
+    assert waited < 1.5, f"waited {waited:.1f} s: the default 2 s, not --queue-wait 0.3"
+
+
+def test_a_queue_wait_that_is_not_positive_is_refused_by_name():
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-m", "kg.server", str(SERVICE_DATA), "--queue-wait", "0"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "queue-wait must be positive" in done.stderr
