@@ -166,3 +166,46 @@ def test_casualties_chart_draws_a_bar_per_party_and_month(site, browser):
     assert ("2024-11", "5") in values
     screenshot(browser, "casualties")
     assert page_errors(browser) == []
+
+
+@pytest.mark.parametrize("path,message", [
+    ("/timeline?from=2030-01-01", "No events to draw in these dates."),
+    ("/casualties?from=2030-01-01", "No casualty figures to draw in these dates."),
+])
+def test_a_window_without_marks_says_so_instead_of_a_broken_chart(site, browser, path, message):
+    open_view(browser, site + path)
+    assert [p.text for p in css(browser, "#explorer-chart .explorer-nothing")] == [message]
+    assert page_errors(browser) == []
+
+
+def test_a_map_of_a_graph_without_coordinates_says_so(browser, tmp_path):
+    import sys
+
+    from tests.servers import free_port, running
+    from tests.service_fixtures import SERVICE_DATA
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    with running([sys.executable, "-m", "kg.server", str(SERVICE_DATA), "--port", str(port)], url + "/health",
+                 tmp_path / "server.log"):
+        open_view(browser, url + "/map")
+        [note] = css(browser, "#explorer-chart .explorer-nothing")
+        assert note.text.startswith("No place in this graph has verified coordinates")
+        assert page_errors(browser) == []
+
+
+def test_the_network_of_a_graph_without_support_relations_says_so(browser, tmp_path):
+    import sys
+
+    from tests.servers import free_port, running
+
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    empty = tmp_path / "empty.ttl"
+    empty.write_text("# no triples\n")
+    with running([sys.executable, "-m", "kg.server", str(tmp_path), "--no-build-data", "--load", str(empty),
+                  "--port", str(port)], url + "/health", tmp_path / "server.log"):
+        open_view(browser, url + "/network")
+        assert [p.text for p in css(browser, "#explorer-chart .explorer-nothing")] == [
+            "No support relations to draw in this graph."]
+        assert page_errors(browser) == []

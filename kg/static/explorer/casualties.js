@@ -5,6 +5,7 @@
   "use strict";
   var X = window.Explorer;
   var records = X.rows("casualties");
+  if (X.nothing(records.length, "No casualty figures to draw in these dates.")) { return; }
   var months = [];
   records.forEach(function (r) { var m = r.date.slice(0, 7); if (months.indexOf(m) < 0) { months.push(m); } });
   months.sort();

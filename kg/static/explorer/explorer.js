@@ -138,4 +138,17 @@
     var details = document.querySelector("details.explorer-data");
     if (details) { details.open = false; }
   };
+
+  // In place of a chart when there is nothing to draw (a window without events, a graph without
+  // coordinates): says so, and the view is drawn. True when it did.
+  X.nothing = function (count, message) {
+    if (count) { return false; }
+    chart.textContent = "";
+    var note = document.createElement("p");
+    note.className = "explorer-nothing";
+    note.textContent = message;
+    chart.appendChild(note);
+    chart.dataset.drawn = "true";
+    return true;
+  };
 })();

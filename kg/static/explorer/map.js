@@ -10,6 +10,8 @@
     var m = POINT.exec(r.wkt);
     return m ? { iri: r.place, label: r.label, kind: r.kind || "place", lon: +m[1], lat: +m[2], events: [] } : null;
   }).filter(Boolean);
+  if (X.nothing(places.length, "No place in this graph has verified coordinates, so there is nothing to " +
+                "place on the map; its events are on the timeline.")) { return; }
   var byIri = {};
   places.forEach(function (p) { byIri[p.iri] = p; });
   X.rows("explorer-event-places").forEach(function (r) {

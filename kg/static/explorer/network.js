@@ -6,6 +6,7 @@
   var X = window.Explorer;
   var relations = X.rows("who-supported-whom");
   var memberships = X.rows("sides");
+  if (X.nothing(relations.length, "No support relations to draw in this graph.")) { return; }
 
   var sides = {};
   memberships.forEach(function (m) { sides[m.side] = m.sideLabel; });

@@ -27,6 +27,8 @@
     };
   });
 
+  if (X.nothing(events.length, "No events to draw in these dates.")) { return; }
+
   var kindCount = {};
   events.forEach(function (e) { kindCount[e.kind] = (kindCount[e.kind] || 0) + 1; });
   var kinds = Object.keys(kindCount).sort(function (a, b) { return kindCount[b] - kindCount[a] || a.localeCompare(b); });
