@@ -218,3 +218,16 @@ def test_a_malformed_optional_parameter_line_is_named(tmp_path, line):
 def test_a_day_that_does_not_exist_is_refused_by_name(store):
     with pytest.raises(UsageError, match=r"parameter to: '2024-11-31' is not a day"):
         rows(store, "events", to="2024-11-31")
+
+
+def test_an_optional_value_cannot_break_out_of_its_term(store, tmp_path):
+    path = tmp_path / "q.rq"
+    path.write_text("# Labels containing a text.\n# @param text string optional: the text\n"
+                    "SELECT ?s WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l "
+                    "FILTER(COALESCE(CONTAINS(?l, ?text), true)) }\n")
+    query = queries.find(ROOT, str(path))
+    hostile = '" ) ) } DELETE WHERE { ?s ?p ?o } #\n\\'
+    bound = queries.bind(query, {"text": hostile})
+    assert bound.text.count("\n") == query.text.count("\n")  # one literal on its line, escaped
+    assert list(queries.run(store, query, {"text": hostile})) == []
+    assert len(list(queries.run(store, query, {"text": "Deir"}))) > 0
