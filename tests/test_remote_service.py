@@ -15,7 +15,7 @@ from kg.service import create_app
 from kg.settings import Settings
 from tests.service_fixtures import HEAVY, SERVICE_DATA, TOKEN
 from tests.servers import free_port
-from tests.test_remote import oxigraph_server, service_endpoint  # noqa: F401
+from tests.test_remote import build_endpoint, oxigraph_server, service_endpoint  # noqa: F401
 from tests.test_service_conneg import (  # noqa: F401
     test_ask_as_json,
     test_construct_in_each_rdf_format,
@@ -85,3 +85,21 @@ def test_unreachable_store_is_502_naming_it():
         response = offline.get("/sparql", params={"query": "ASK {}"})
     assert response.status_code == 502
     assert url in response.text
+
+
+@pytest.mark.parametrize("path", ["/timeline?from=2024-11-27&to=2024-12-03", "/casualties?from=2024-12-01",
+                                  "/map?to=2024-12-06"])
+def test_an_explorer_window_draws_the_same_data_from_a_remote_store(store, build_endpoint, path):
+    from tests.test_explorer import BROWSER, embedded
+
+    with TestClient(create_app(store, Settings(query_timeout=20.0))) as local:
+        expected = embedded(local.get(path, headers=BROWSER).text)
+    remote = RemoteStore(build_endpoint + "/query", timeout=20.0)
+    with TestClient(create_app(remote, Settings(query_timeout=20.0))) as served:
+        response = served.get(path, headers=BROWSER)
+    assert response.status_code == 200
+    found = embedded(response.text)
+    assert set(found) == set(expected)
+    for name in expected:
+        rows = sorted(map(repr, expected[name]["results"]["bindings"]))
+        assert sorted(map(repr, found[name]["results"]["bindings"])) == rows and (rows or name == "explorer-event-places")
