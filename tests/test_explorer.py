@@ -293,3 +293,13 @@ def test_a_negative_explorer_limit_is_refused_by_name(tmp_path):
                              "--explorer-max-items", "-1"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert "explorer-max-items must not be negative" in result.stderr
+
+
+def test_the_query_page_says_which_parameters_a_named_query_takes(client):
+    text = flat(client.get("/", headers=BROWSER).text)
+    assert ("<code>?from</code> (date, optional: the first day of a window (YYYY-MM-DD), by the date of the event;"
+            " from the first when left out)") in text
+    assert "<code>?place</code> (iri: the place" in text and "<code>?day</code> (date: the day asked about" in text
+    assert "<code>kg query controller-on-date --param NAME=VALUE</code> or" in text
+    assert "<code>GET /explorer/data/controller-on-date?NAME=VALUE</code>" in text
+    assert text.count("Parameters:") == 7  # the five windowed queries, controller-on-date, events-of-actor
