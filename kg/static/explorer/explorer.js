@@ -148,7 +148,7 @@
     note.className = "explorer-nothing";
     note.textContent = message;
     chart.appendChild(note);
-    chart.dataset.drawn = "true";
+    X.drawn();
     return true;
   };
 })();
