@@ -12,7 +12,7 @@ from pathlib import Path
 
 import uvicorn
 
-from kg import datasets
+from kg import datasets, memory
 from kg.errors import KgError
 from kg.remote import RemoteError, RemoteStore, shown
 from kg.service import create_app
@@ -84,7 +84,7 @@ def serve(
         except KgError as error:
             print(f"kg serve: {error}", file=sys.stderr)
             return error.exit_code
-    app = create_app(store, settings)
+    app = create_app(store, settings, started=memory.settle_server)
     served = shown(sparql_endpoint) if sparql_endpoint else dist_dir
     log.info("serving %s on http://%s:%d/ (%d workers, %gs timeout, %gs queue wait, updates %s)", served,
              host, port, workers, query_timeout, queue_wait, "on" if allow_update else "off")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hmac
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -212,8 +212,11 @@ def _graph_store_routes(app: FastAPI, pool: WorkerPool, settings: Settings) -> N
         return to_response(await pool.write("graph", (request.method, graph, body, kind)))
 
 
-def create_app(store: pyoxigraph.Store, settings: Settings | None = None, *, root: Path = ROOT) -> FastAPI:
-    """The service over `store`; its worker processes start and stop with the app's lifespan."""
+def create_app(store: pyoxigraph.Store, settings: Settings | None = None, *, root: Path = ROOT,
+               started: Callable[[], object] | None = None) -> FastAPI:
+    """The service over `store`; its worker processes start and stop with the app's lifespan.
+
+    `started` runs once they are up (kg.server settles the server process's memory there)."""
     settings = settings or Settings()
     pool = WorkerPool(store, settings)
     # SERVICE goes out through our relay from an embedded store; a remote store federates itself.
@@ -224,6 +227,8 @@ def create_app(store: pyoxigraph.Store, settings: Settings | None = None, *, roo
         pool.start()
         if relay is not None:
             relay.start()  # after the fork: the zygote needs no copy of its thread
+        if started is not None:
+            started()
         try:
             yield
         finally:
