@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from kg.namespaces import DZO
+from kg.namespaces import DZO, GEO
 from kg.pages import local_href, short
 from kg.queries import write_in
 from kg.store import Reply
@@ -30,21 +30,28 @@ class View:
     """(class of ours, plural noun): what the view draws one mark for, counted before it is drawn."""
     dated: str = ""
     """The path from a mark to its date, for views that take a date window (?from=&to=)."""
+    drawn_if: str = ""
+    """What else a thing must have to be drawn (predicate-object pairs on ?x): the map counts only
+    the events it can place, those at places with coordinates."""
 
     def _marks(self) -> str:
+        required = f" ; {self.drawn_if}" if self.drawn_if else ""
         window = (f" ; {self.dated} ?date . FILTER(COALESCE(?date >= ?from, true) && COALESCE(?date <= ?to, true))"
                   if self.dated else "")
-        return f"?x a dzo:{self.draws[0]}{window}"
+        return f"?x a dzo:{self.draws[0]}{required}{window}"
 
     def count_query(self, window: Window) -> str:
         """How many marks the view would draw in the window."""
-        return write_in(f"PREFIX dzo: <{DZO}>\nSELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {self._marks()} }}", window)
+        return write_in(f"{_PREFIXES}SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {self._marks()} }}", window)
 
     def latest_query(self, limit: int) -> str:
         """The date of the (limit+1)-th latest mark: the day after it starts the latest window that
-        holds at most `limit` marks."""
-        return (f"PREFIX dzo: <{DZO}>\nSELECT ?date WHERE {{ {self._marks()} }} "
+        holds at most `limit` marks (a mark counted once, at however many places it is drawn)."""
+        return (f"{_PREFIXES}SELECT DISTINCT ?x ?date WHERE {{ {self._marks()} }} "
                 f"ORDER BY DESC(?date) OFFSET {limit} LIMIT 1")
+
+
+_PREFIXES = f"PREFIX dzo: <{DZO}>\nPREFIX geo: <{GEO}>\n"
 
 
 VIEWS = (
@@ -66,7 +73,8 @@ VIEWS = (
          ("explorer-places", "explorer-event-places", "explorer-control"), "explorer-control",
          (("place", "Place"), ("controller", "Controller"), ("start", "From"),
           ("end", "Until (exclusive)"), ("references", "References")),
-         ("Event", "events"), "dzo:date"),
+         ("Event", "events at places with coordinates"), "dzo:date",
+         drawn_if="dzo:place/geo:hasGeometry/geo:asWKT ?wkt"),
     View("/casualties", "Casualties",
          "People killed, injured and arrested, per party and month, as the article reports them.",
          ("casualties",), "casualties",

@@ -197,18 +197,33 @@ def test_the_network_with_more_support_relations_than_it_draws_says_so_instead(s
         assert "This graph holds" not in text and 'id="explorer-data"' in text
 
 
+LOCATED = "Event ; dzo:place/geo:hasGeometry/geo:asWKT ?wkt"
+"""The map's marks: events at places with coordinates."""
 DATED = [  # a view, the query whose rows it draws, what it draws and the path from a mark to its date
     ("/timeline", "events", "Event", "events", "dzo:date"),
     ("/casualties", "casualties", "CasualtyRecord", "casualty records", "dzo:casualtyEvent/dzo:date"),
-    ("/map", "explorer-event-places", "Event", "events", "dzo:date"),
+    ("/map", "explorer-event-places", LOCATED, "events at places with coordinates", "dzo:date"),
 ]
 
 
 def mark_dates(store, kind: str, path: str) -> list[str]:
     """The date of every mark of a view, latest first."""
-    found = store.query(f"PREFIX dzo: <{DZO}> SELECT DISTINCT ?x ?d WHERE {{ ?x a dzo:{kind} ; {path} ?d }}",
+    found = store.query(f"PREFIX dzo: <{DZO}> PREFIX geo: <http://www.opengis.net/ont/geosparql#> "
+                        f"SELECT DISTINCT ?x ?d WHERE {{ ?x a dzo:{kind} ; {path} ?d }}",
                         use_default_graph_as_union=True)
     return sorted((row["d"].value for row in found), reverse=True)
+
+
+def test_the_map_counts_only_the_events_it_can_place(store):
+    located, events = len(mark_dates(store, LOCATED, "dzo:date")), len(mark_dates(store, "Event", "dzo:date"))
+    assert 0 < located < events
+    with TestClient(create_app(store, Settings(query_timeout=20.0, explorer_max_items=located))) as small:
+        text = small.get("/map", headers=BROWSER).text
+        assert "This graph holds" not in text
+        drawn = {row["event"]["value"] for row in embedded(text)["explorer-event-places"]["results"]["bindings"]}
+        assert len(drawn) == located
+        assert f"This graph holds {events:,} events, more than this view draws ({located:,})" in flat(
+            small.get("/timeline", headers=BROWSER).text)
 
 
 @pytest.mark.parametrize("path,query,kind,noun,dated", DATED)
