@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import logging
 import os
 import shutil
 import time
@@ -29,6 +30,12 @@ DIST_FILES = {
     "graph.jsonld": ("asserted", "jsonld"),
 }
 """File of dist/ -> (graph it holds, format)."""
+
+BUILT_FROM = "built-from.txt"
+"""The file of dist/ naming the data folder the build was made of: a build of other data is never
+rebuilt over by a command that builds when dist/ is out of date."""
+
+log = logging.getLogger(__name__)
 
 
 def dist_file(graph: str, fmt: str) -> str | None:
@@ -58,6 +65,8 @@ class Built:
     timings: dict[str, float] = field(default_factory=dict)
     fetched: list[ox.Quad] = field(default_factory=list)
     """Quads fetched from outside (Wikidata's labels), in named graphs of their own."""
+    graph_dir: Path | None = None
+    """The data folder it was built from (written to dist/ as BUILT_FROM)."""
 
     def quads(self) -> list[ox.Quad]:
         return (
@@ -154,7 +163,8 @@ def build(
     data = None if large else to_graph(ontology + asserted + inferred)
     report = validate.validate(data, store, root / "shapes")
     stage("validate", t)
-    built = Built(ontology, asserted, inferred, report, timings, wikidata_labels.read(root))
+    built = Built(ontology, asserted, inferred, report, timings, wikidata_labels.read(root),
+                  (graph_dir or root / "graph").resolve())
     if not report.conforms:
         raise ValidationFailed(report)
     return built
@@ -172,6 +182,8 @@ def write_dist(built: Built, dist: Path, *, progress: Progress | None = None) ->
         tmp.mkdir(parents=True)
         for name, (graph, fmt) in DIST_FILES.items():
             (tmp / name).write_bytes(export.serialize(export.select(quads, graph), fmt, canonical=True))
+        if built.graph_dir is not None:
+            (tmp / BUILT_FROM).write_text(f"{built.graph_dir}\n", encoding="utf-8")
         if dist.exists():
             dist.rename(old)
         tmp.rename(dist)
@@ -195,9 +207,30 @@ def is_stale(root: Path, dist: Path) -> bool:
     return any(src.stat().st_mtime > built_at for src in source_files(root))
 
 
+def built_from(dist: Path) -> Path | None:
+    """The data folder dist/ was built from; None when it does not say (or is not there)."""
+    try:
+        return Path((dist / BUILT_FROM).read_text(encoding="utf-8").strip())
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
 def ensure_built(root: Path, dist: Path | None = None, *, progress: Progress | None = None) -> Path:
-    """The dist folder, building it first when it is missing or older than the sources."""
+    """The dist folder, building it first when it is missing or older than the sources.
+
+    A dist/ built from another data folder (another --root, a benchmark's synthetic data) is used
+    as it is, never rebuilt over with this project's data; if it is incomplete, that is an error.
+    """
     dist = dist or root / "dist"
+    source, ours = built_from(dist), (root / "graph").resolve()
+    if source is not None and source != ours:
+        if all((dist / name).is_file() for name in DIST_FILES):
+            log.warning("%s holds a build of %s, not of %s: used as it is (`kg --root PROJECT build` "
+                        "rebuilds it)", dist, source, ours)
+            return dist
+        raise BuildError(f"{dist} holds an incomplete build of {source}, not of {ours}; it is not rebuilt "
+                         f"over: run `kg --root PROJECT --dist {dist} build` for that project, or pick "
+                         f"another --dist")
     if is_stale(root, dist):
         write_dist(build(root, progress=progress), dist, progress=progress)
     return dist

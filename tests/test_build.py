@@ -15,7 +15,8 @@ from tests.conftest import ROOT
 
 
 def test_build_writes_every_dist_file(dist):
-    assert sorted(p.name for p in dist.iterdir()) == sorted(build_mod.DIST_FILES)
+    assert sorted(p.name for p in dist.iterdir()) == sorted([*build_mod.DIST_FILES, build_mod.BUILT_FROM])
+    assert build_mod.built_from(dist) == (ROOT / "graph").resolve()
 
 
 def test_two_builds_are_byte_identical(built, dist, tmp_path):
@@ -105,3 +106,53 @@ def test_stale_detection_follows_source_changes(tmp_path, built):
     later = (project / "dist" / "dataset.nq").stat().st_mtime + 10
     os.utime(source, (later, later))
     assert build_mod.is_stale(project, project / "dist")
+
+
+def _foreign_dist(tmp_path, dist):
+    """A project whose dist/ holds a build of other data (another project's), older than its sources."""
+    project = copy_project(tmp_path)
+    out = project / "dist"
+    shutil.copytree(dist, out)
+    later = max(p.stat().st_mtime for p in out.iterdir()) + 10
+    os.utime(project / "graph" / "actors.ttl", (later, later))
+    assert build_mod.is_stale(project, out)
+    return project, out
+
+
+def test_a_build_of_other_data_is_used_as_it_is_not_rebuilt_over(tmp_path, dist, caplog):
+    project, out = _foreign_dist(tmp_path, dist)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert build_mod.ensure_built(project, out) == out
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert f"holds a build of {(ROOT / 'graph').resolve()}, not of {(project / 'graph').resolve()}" in caplog.text
+
+
+def test_an_incomplete_build_of_other_data_is_an_error_that_writes_nothing(tmp_path, dist):
+    project, out = _foreign_dist(tmp_path, dist)
+    (out / "graph.jsonld").unlink()
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    with pytest.raises(build_mod.BuildError, match="holds an incomplete build of .*; it is not rebuilt over"):
+        build_mod.ensure_built(project, out)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_a_stale_build_of_this_projects_data_is_rebuilt(tmp_path, built):
+    project = copy_project(tmp_path)
+    out = project / "dist"
+    build_mod.write_dist(build_mod.build(project, reasoner=False), out)
+    earlier = (project / "graph" / "actors.ttl").stat().st_mtime - 100
+    for written in out.iterdir():
+        os.utime(written, (earlier, earlier))
+    assert build_mod.is_stale(project, out)
+    build_mod.ensure_built(project, out)
+    assert not build_mod.is_stale(project, out)
+    assert build_mod.built_from(out) == (project / "graph").resolve()
+
+
+def test_export_of_a_build_of_other_data_exports_that_build(tmp_path, dist):
+    project, out = _foreign_dist(tmp_path, dist)
+    done = subprocess.run([sys.executable, "-m", "kg", "--root", str(project), "--dist", str(out), "export",
+                           "--format", "turtle"], capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == (out / "graph.ttl").read_bytes()
+    assert b"used as it is" in done.stderr
