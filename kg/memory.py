@@ -9,12 +9,17 @@ import gc
 from collections.abc import Callable
 
 
-def _load_trim() -> Callable[[], object]:
+def _glibc(name: str) -> Callable | None:
+    """A function of glibc's malloc; None elsewhere."""
     try:
-        trim = ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError):  # not glibc
-        return lambda: None
-    return lambda: trim(0)
+        return getattr(ctypes.CDLL(None), name)
+    except (OSError, AttributeError):
+        return None
+
+
+def _load_trim() -> Callable[[], object]:
+    trim = _glibc("malloc_trim")
+    return (lambda: None) if trim is None else (lambda: trim(0))
 
 
 trim: Callable[[], object] = _load_trim()
@@ -38,11 +43,8 @@ def settle_server() -> bool:
       ones came from the heap and left 18 MiB there that malloc_trim could not give back.
     """
     gc.freeze()
-    try:
-        mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):  # not glibc
-        return False
-    return mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD) == 1
+    mallopt = _glibc("mallopt")
+    return mallopt is not None and mallopt(_M_MMAP_THRESHOLD, MMAP_THRESHOLD) == 1
 
 
 class TrimAfterLargeResponses:

@@ -7,7 +7,6 @@ import asyncio
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,9 +15,8 @@ from kg import memory
 from kg.service import create_app
 from kg.settings import Settings
 from kg.store import open_store
+from tests.conftest import ROOT
 from tests.service_fixtures import SERVICE_DATA
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def _app(size: int):
