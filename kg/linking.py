@@ -59,7 +59,10 @@ SKIPPED_KINDS = {"Side", "CivilianGroup"}
 LINKED_EVENT_KINDS = {"MilitaryOffensive"}
 """Wikidata has items for campaigns, not for the single strikes and clashes we record."""
 
-ACCEPTED = {"yes", "true", "x"}
+ACCEPTED = {"yes", "y", "true", "x", "1", "ok"}
+REJECTED = {"", "no", "n", "false", "0", "-"}
+"""What the `accepted` column of a review file may say; anything else is refused by row, so a
+reviewer's "Yes!" or "maybe" is never silently read as no."""
 COLUMNS = ["entity", "label", "candidate", "candidate_label", "description", "score", "reasons", "accepted"]
 QID = re.compile(r"^Q[1-9][0-9]*$")
 SOURCE = DZR["source-wikidata"]
@@ -301,15 +304,24 @@ def _read_review(review_csv: Path) -> list[_Accepted]:
         if lacking:
             raise LinkReviewError(f"{review_csv} lacks the column(s) {', '.join(lacking)}; "
                                   f"expected {','.join(COLUMNS)}")
-        return [
-            _Accepted(reader.line_num, row["entity"].strip(), row["candidate"].strip(), row["score"].strip(),
-                      row["reasons"].strip())
-            for row in reader if (row.get("accepted") or "").strip().lower() in ACCEPTED
-        ]
+        accepted, unclear = [], []
+        for row in reader:
+            mark = (row.get("accepted") or "").strip().lower()
+            if mark in ACCEPTED:
+                accepted.append(_Accepted(reader.line_num, row["entity"].strip(), row["candidate"].strip(),
+                                          row["score"].strip(), row["reasons"].strip()))
+            elif mark not in REJECTED:
+                unclear.append(f"{Path(review_csv).name} row {reader.line_num}: accepted is {row['accepted']!r}; "
+                               f"write yes ({', '.join(sorted(ACCEPTED))}) or leave it empty (or no)")
+    if unclear:
+        raise LinkReviewError("nothing written; fix these rows first:\n  " + "\n  ".join(unclear))
+    return accepted
 
 
 def _check(rows: list[_Accepted], known: set[str], linked: dict[str, str], name: str) -> None:
     by_entity: dict[str, _Accepted] = {}
+    by_item: dict[str, _Accepted] = {}
+    holders = {qid: entity for entity, qid in linked.items()}
     problems = []
     for r in rows:
         where = f"{name} row {r.line}"
@@ -323,6 +335,15 @@ def _check(rows: list[_Accepted], known: set[str], linked: dict[str, str], name:
         if first.qid != r.qid:
             problems.append(f"{where}: a second Wikidata item ({r.qid}) for {r.entity}, "
                             f"which row {first.line} links to {first.qid}")
+        # One item for two of our resources is almost always a wrong link (the country's item
+        # accepted for its army), and whatever is exported to Wikidata would land on that item.
+        holder = holders.get(r.qid, r.entity)
+        if holder != r.entity:
+            problems.append(f"{where}: {r.qid} is already the Wikidata item of {holder}, not of {r.entity} "
+                            f"(if both really are {r.qid}, link the second in graph/ by hand)")
+        sharer = by_item.setdefault(r.qid, r)
+        if sharer.entity != r.entity:
+            problems.append(f"{where}: {r.qid} for {r.entity}, which row {sharer.line} gives to {sharer.entity}")
     if problems:
         raise LinkReviewError("nothing written; fix these rows first:\n  " + "\n  ".join(problems))
 
@@ -414,7 +435,7 @@ def add_link_parser(subparsers) -> None:
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--missing", action="store_true", help="list our resources without a Wikidata link (offline)")
     mode.add_argument("--verify", action="store_true", help="check every link against Wikidata; exit 1 on disagreement")
-    mode.add_argument("--accept", metavar="FILE", help="turn the rows marked yes/true/x of a review file into links")
+    mode.add_argument("--accept", metavar="FILE", help="turn the rows marked yes (or y, true, x, 1, ok) of a review file into links")
     mode.add_argument("--labels", action="store_true",
                       help="fetch the linked items' names in Arabic and other languages into wikidata/labels.nq")
     p.add_argument("-o", "--output",

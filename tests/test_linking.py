@@ -110,6 +110,34 @@ def test_two_items_for_one_entity_are_refused(store, tmp_path):
         accept(path, tmp_path / "accepted.ttl", store=store)
 
 
+def test_y_and_ok_accept_a_row_and_an_unclear_mark_is_refused_by_row(store, tmp_path):
+    out = tmp_path / "accepted.ttl"
+    assert accept(review(tmp_path, ("deir-ez-zor", "Q999999901", "Y"), ("old-village", "Q999999904", " ok ")),
+                  out, store=store) == 1  # old-village is linked already: one new link
+    assert (DZR["deir-ez-zor"], DZO.wikidataItem, WD["Q999999901"]) in rdflib.Graph().parse(out)
+    unclear = review(tmp_path, ("syrian-democratic-forces", "Q999999902", "maybe"), ("al-example", "Q1", "no"))
+    other = tmp_path / "other.ttl"
+    with pytest.raises(LinkReviewError, match=r"review.csv row 3: accepted is 'maybe'; write yes"):
+        accept(unclear, other, store=store)
+    assert not other.exists()
+
+
+def test_an_item_another_of_our_resources_holds_is_refused(store, tmp_path):
+    path = review(tmp_path, ("syrian-democratic-forces", "Q2429253", "yes"))
+    out = tmp_path / "accepted.ttl"
+    with pytest.raises(LinkReviewError, match=r"row 2: Q2429253 is already the Wikidata item of .*islamic-state, "
+                                              r"not of .*syrian-democratic-forces"):
+        accept(path, out, store=store)
+    assert not out.exists()
+
+
+def test_one_item_for_two_entities_in_a_review_is_refused(store, tmp_path):
+    path = review(tmp_path, ("deir-ez-zor", "Q999999901", "yes"), ("syrian-democratic-forces", "Q999999901", "yes"))
+    with pytest.raises(LinkReviewError, match=r"row 3: Q999999901 for .*syrian-democratic-forces, which row 2 "
+                                              r"gives to .*deir-ez-zor"):
+        accept(path, tmp_path / "accepted.ttl", store=store)
+
+
 def test_verify_reports_a_wrong_type_a_foreign_name_and_a_merge(store):
     found = {(d.entity.removeprefix(R), d.problem) for d in verify(client(replay()), store)}
     assert found == {
