@@ -56,27 +56,60 @@ def cmd_validate(args) -> int:
     return 0
 
 
+def _export_format(fmt: str | None, output: str | None) -> str:
+    """The format asked for, else the one the output file's extension names, else Turtle; a
+    format the extension contradicts (`--format turtle -o graph.nt`) is refused."""
+    by_suffix = {suffix: name for name, (_, suffix) in export.FORMATS.items()} | {".qs": "quickstatements"}
+    implied = by_suffix.get(Path(output).suffix.lower()) if output else None
+    if fmt is None:
+        return implied or "turtle"
+    if fmt not in (*export.FORMATS, "quickstatements"):
+        raise UsageError(f"unknown format {fmt!r}; choose one of: {', '.join(export.FORMATS)}, quickstatements")
+    if implied and implied != fmt:
+        raise UsageError(f"--format {fmt} would write {fmt} into {output}, whose extension means {implied}; "
+                         f"drop --format or change the file name")
+    return fmt
+
+
 def cmd_export(args) -> int:
     root = _root(args)
-    if args.format not in (*export.FORMATS, "quickstatements"):
-        raise UsageError(f"unknown format {args.format!r}; choose one of: {', '.join(export.FORMATS)}, quickstatements")
+    fmt = _export_format(args.format, args.output)
+    if fmt == "quickstatements" and args.graph is not None:
+        raise UsageError("--graph does not apply to quickstatements: the batch holds statements about the "
+                         "offensive, drawn from the whole build")
+    graph = args.graph or "asserted"
     dist = build_mod.ensure_built(root, _dist(args, root), progress=_progress)
-    if args.format == "quickstatements":
-        from kg import quickstatements
-        from kg.store import open_store
-
-        data = quickstatements.render(open_store(dist)).encode("utf-8")
-    elif name := build_mod.dist_file(args.graph, args.format):
+    if fmt == "quickstatements":
+        data = _quickstatements(dist)
+    elif name := build_mod.dist_file(graph, fmt):
         # The build wrote this one already, the same way: copy it (1M triples: 0.3 s, not 13 s).
         _write_output(args.output, lambda target: _copy(dist / name, target))
         return 0
     else:
         # dist/dataset.nq is canonical already (labels, order): no need to canonicalise again.
         with build_mod.collector_paused():  # millions of terms at scale, none in a cycle
-            data = export.serialize(export.select(build_mod.load_dist(dist), args.graph), args.format,
-                                    canonical=True)
+            data = export.serialize(export.select(build_mod.load_dist(dist), graph), fmt, canonical=True)
+    if not data:
+        hint = " (`kg link --labels` fills it)" if graph == "wikidata-labels" else ""
+        print(f"kg export: the {graph} graph of this build is empty{hint}", file=sys.stderr)
     _write_output(args.output, lambda target: target.write(data))
     return 0
+
+
+def _quickstatements(dist: Path) -> bytes:
+    """The QuickStatements batch of a build; what it cannot carry safely is said on stderr."""
+    from kg import quickstatements
+    from kg.store import open_store
+
+    held_back: list[str] = []
+    batch = quickstatements.render(open_store(dist), held_back=held_back)
+    if batch.startswith("CREATE"):
+        print("kg export: the offensive has no Wikidata item in the graph, so the batch starts by creating "
+              "one; look its English Wikipedia article up on Wikidata first (Special:ItemByTitle/enwiki), "
+              "and if it has an item, link it (kg link) so that the batch adds to that item", file=sys.stderr)
+    for line in held_back:
+        print(f"kg export: left out {line}", file=sys.stderr)
+    return batch.encode("utf-8")
 
 
 def _copy(path: Path, target) -> None:
@@ -215,9 +248,10 @@ def parser() -> argparse.ArgumentParser:
         cmd.set_defaults(func=func)
 
     e = sub.add_parser("export", help="write the build in a standard RDF format")
-    e.add_argument("--format", default="turtle",
-                   help=f"one of: {', '.join(export.FORMATS)}, quickstatements (default: turtle)")
-    e.add_argument("--graph", default="asserted", choices=[*export.GRAPHS, "all"], help="which graph (default: asserted)")
+    e.add_argument("--format",
+                   help=f"one of: {', '.join(export.FORMATS)}, quickstatements (default: the output file's "
+                        f"extension, else turtle)")
+    e.add_argument("--graph", choices=[*export.GRAPHS, "all"], help="which graph (default: asserted)")
     e.add_argument("-o", "--output", help="file to write (default: standard output)")
     e.set_defaults(func=cmd_export)
 

@@ -45,7 +45,7 @@ class Statement:
 
     def sort_key(self):
         number = int(self.value[1:]) if re.fullmatch(r"Q\d+", self.value) else 0
-        return ORDER.index(self.prop), number, self.value
+        return ORDER.index(self.prop), number, self.value, self.qualifiers
 
 
 def time_value(date: str, precision: int) -> str:
@@ -136,9 +136,14 @@ def render(
     *,
     offensive: str = OFFENSIVE,
     roles: Mapping[str, str] = ROLE_ITEMS,
+    held_back: list[str] | None = None,
 ) -> str:
     """The QuickStatements V1 batch, one command a line, ending in a newline; statements in `skip`
-    (found present on Wikidata) are left out. Without a Q-id for the offensive it starts with CREATE."""
+    (found present on Wikidata) are left out. Without a Q-id for the offensive it starts with CREATE.
+
+    A statement with the value of one before it but other qualifiers (2 deaths of one party, 2 of
+    another) is left out and described in `held_back`: QuickStatements adds a statement's
+    qualifiers to one of the same value already there, which would make one claim of two facts."""
     url = _wikipedia_url(store, offensive)
     if url is None:
         raise NothingToSource(f"{offensive} cites no English Wikipedia article, so no statement can be sourced")
@@ -147,9 +152,17 @@ def render(
     lines = [] if items else _create_block(store, offensive, url)
     sources = f"S143\t{ENGLISH_WIKIPEDIA}\tS4656\t{string_value(url)}"
     skipped = set(skip)
+    written: set[tuple[str, str]] = set()
     for s in _statements(store, offensive, roles):
         if (item, s.prop, s.value) in skipped:
             continue
+        if (s.prop, s.value) in written:
+            if held_back is not None:
+                held_back.append(f"{item} {s.prop} {s.value} with " + ", ".join(f"{p} {v}" for p, v in s.qualifiers)
+                                 + ": the batch has a statement of this value already, and QuickStatements "
+                                   "would add these qualifiers to it; add it on Wikidata by hand")
+            continue
+        written.add((s.prop, s.value))
         quals = "".join(f"\t{p}\t{v}" for p, v in s.qualifiers)
         lines.append(f"{item}\t{s.prop}\t{s.value}{quals}\t{sources}")
     return "".join(line + "\n" for line in lines)

@@ -77,3 +77,7 @@ def test_export_quickstatements_carries_the_wikipedia_import_convention(tmp_path
     assert result.returncode == 0
     statements = [line for line in result.stdout.splitlines() if "\tP" in line]
     assert statements and all("\tS143\tQ328\tS4656\t" in line for line in statements)
+    # The article's offensive has no item in the graph: the batch creates one, and says so.
+    assert result.stdout.startswith("CREATE\n") and "look its English Wikipedia article up on Wikidata" in result.stderr
+    again = kg("--dist", str(tmp_path / "dist"), "export", "--format", "quickstatements", "--graph", "all")
+    assert again.returncode == 2 and "--graph does not apply to quickstatements" in again.stderr

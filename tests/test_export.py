@@ -80,6 +80,32 @@ def test_kg_export_to_stdout_is_the_dist_turtle(dist):
     assert result.stdout == (dist / "graph.ttl").read_bytes()
 
 
+def _export(dist, *argv: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kg", "--root", str(ROOT), "--dist", str(dist), "export", *argv],
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_without_a_format_the_output_files_extension_names_it(dist, tmp_path):
+    out = tmp_path / "graph.nt"
+    assert _export(dist, "-o", str(out)).returncode == 0
+    assert out.read_bytes() == export.serialize(export.select(build_mod.load_dist(dist), "asserted"), "ntriples",
+                                                canonical=True)
+
+
+def test_a_format_the_extension_contradicts_is_refused_and_nothing_written(dist, tmp_path):
+    out = tmp_path / "graph.jsonld"
+    result = _export(dist, "--format", "turtle", "-o", str(out))
+    assert result.returncode == 2 and not out.exists()
+    assert f"--format turtle would write turtle into {out}, whose extension means jsonld" in result.stderr
+
+
+def test_an_empty_graph_is_written_and_said(dist, tmp_path):
+    out = tmp_path / "labels.ttl"
+    result = _export(dist, "--graph", "wikidata-labels", "-o", str(out))
+    assert result.returncode == 0 and out.read_bytes() == b""
+    assert "the wikidata-labels graph of this build is empty (`kg link --labels` fills it)" in result.stderr
+
+
 def test_export_of_an_unknown_graph_is_a_usage_error(dist):
     result = subprocess.run([sys.executable, "-m", "kg", "--root", str(ROOT), "--dist", str(dist), "export",
                              "--graph", "everything"], capture_output=True, text=True)

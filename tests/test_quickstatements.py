@@ -79,6 +79,21 @@ def test_the_linked_offensive_gets_dates_place_participants_and_deaths(store):
     ]
 
 
+def test_a_second_statement_of_the_same_value_is_held_back_not_merged(store):
+    # Two parties with 2 deaths each: QuickStatements would put both qualifiers on one claim.
+    link(store, "Q999999910")
+    record, graph = ox.NamedNode(str(DZR["casualties-united-states"])), ox.DefaultGraph()
+    for p, o in [(DZO.casualtyEvent, ox.NamedNode(qs.OFFENSIVE)), (DZO.casualtyParty, ox.NamedNode(str(DZR["united-states"]))),
+                 (DZO.killed, ox.Literal("2", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#nonNegativeInteger"))),
+                 (DZO.figureQualifier, ox.NamedNode(str(DZO.Exact))), (DZO.citation, ox.NamedNode(str(DZR["reference-11"])))]:
+        store.add(ox.Quad(record, ox.NamedNode(str(p)), o, graph))
+    held_back: list[str] = []
+    deaths = [line.split("\t")[:5] for line in qs.render(store, held_back=held_back).splitlines() if "\tP1120\t" in line]
+    assert deaths == [["Q999999910", "P1120", "2", "P710", "Q2429253"]]
+    assert held_back == ["Q999999910 P1120 2 with P710 Q30: the batch has a statement of this value already, "
+                         "and QuickStatements would add these qualifiers to it; add it on Wikidata by hand"]
+
+
 def test_a_role_is_added_only_when_it_is_mapped(store):
     link(store, "Q999999910")
     lines = qs.render(store, roles={"supportingActor": "Q999999920"}).splitlines()
