@@ -68,3 +68,15 @@ def sparql_prologue(names: list[str] | None = None) -> str:
     """
     chosen = names if names is not None else sorted(PREFIXES)
     return "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in chosen)
+
+
+def short(iri: str) -> str:
+    """A prefixed name from the project's prefix map, else the IRI.
+
+    >>> short("https://w3id.org/deir-ez-zor-2024/ontology#Actor")
+    'dzo:Actor'
+    """
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return iri

@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 import pyoxigraph
 
-from kg.namespaces import BASE, DZO, PREFIXES, sparql_prologue
+from kg.namespaces import BASE, DZO, PREFIXES, short, sparql_prologue
 from kg.store import QueryJob, Reply
 
 _PROLOGUE = sparql_prologue(["dzg", "dzo", "owl", "rdf", "rdfs", "skos"])
@@ -109,18 +109,6 @@ def local_href(iri: str) -> str:
     if iri.startswith(BASE):
         return "/" + iri[len(BASE):]
     return iri if iri.lower().startswith(_LINKABLE) else ""
-
-
-def short(iri: str) -> str:
-    """A prefixed name from the project's prefix map, else the IRI.
-
-    >>> short("https://w3id.org/deir-ez-zor-2024/ontology#Actor")
-    'dzo:Actor'
-    """
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and len(iri) > len(namespace):
-            return f"{prefix}:{iri[len(namespace):]}"
-    return iri
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import UsageError
-from kg.namespaces import PREFIXES
+from kg.namespaces import PREFIXES, short
 
 KINDS = ("iri", "date", "string", "integer")
 _PARAM = re.compile(r"@param\s+(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<kind>\w+)(?P<optional>\s+optional)?\s*:\s*(?P<doc>.*)")
@@ -229,8 +229,17 @@ def table(solutions: ox.QuerySolutions) -> Table:
     return Table(columns, [[row[c] for c in columns] for row in solutions])
 
 
+_WIDEST = 60
+"""Characters a column of the text table shows; a longer value ends in an ellipsis."""
+
+
 def _cell(term) -> str:
-    return "" if term is None else term.value
+    """A value as the text table shows it: IRIs as prefixed names where the project has a prefix
+    (what --param takes), anything longer than a column cut with an ellipsis, never silently."""
+    if term is None:
+        return ""
+    text = short(term.value) if isinstance(term, ox.NamedNode) else term.value
+    return text if len(text) <= _WIDEST else text[:_WIDEST - 1] + "\u2026"
 
 
 RESULT_FORMATS = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
@@ -244,7 +253,7 @@ def render(solutions: ox.QuerySolutions, fmt: str) -> bytes:
         raise UsageError(f"unknown result format {fmt!r}; choose table, {', '.join(RESULT_FORMATS)}")
     t = table(solutions)
     cells = [t.columns] + [[_cell(x) for x in row] for row in t.rows]
-    widths = [min(60, max(len(r[i]) for r in cells)) for i in range(len(t.columns))]
-    lines = ["  ".join(c[:60].ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(t.columns))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return ("\n".join(lines) + f"\n({len(t.rows)} rows)\n").encode("utf-8")

@@ -231,3 +231,14 @@ def test_an_optional_value_cannot_break_out_of_its_term(store, tmp_path):
     assert bound.text.count("\n") == query.text.count("\n")  # one literal on its line, escaped
     assert list(queries.run(store, query, {"text": hostile})) == []
     assert len(list(queries.run(store, query, {"text": "Deir"}))) > 0
+
+
+def test_the_text_table_shows_prefixed_names_and_cuts_long_values_with_an_ellipsis(store):
+    long_label = "x" * 80
+    text = queries.render(store.query(
+        f'SELECT ?who ?label ?other WHERE {{ VALUES (?who ?label ?other) {{ '
+        f'(<https://w3id.org/deir-ez-zor-2024/resource/syrian-democratic-forces> "{long_label}" <http://example.org/a>) }} }}'),
+        "table").decode()
+    row = text.splitlines()[2].split()
+    assert row[0] == "dzr:syrian-democratic-forces"  # what --param takes, not a cut-off IRI
+    assert row[1] == "x" * 59 + "\u2026" and row[2] == "http://example.org/a"
