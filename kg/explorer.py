@@ -27,6 +27,14 @@ OUTLINES = Path("web/node_modules/world-atlas/countries-50m.json")
 _JSON = "application/sparql-results+json"
 
 
+def _check_day(name: str, value: str) -> None:
+    """A day a view was asked for (YYYY-MM-DD, one that exists), else 400 naming it."""
+    try:
+        queries.date_term(name, value)
+    except UsageError as error:
+        raise Refused(400, str(error)) from error
+
+
 class Explorer:
     """Routes of the explorer views and their data endpoint, sharing the service's workers."""
 
@@ -80,10 +88,7 @@ class Explorer:
             return {}
         window = {name: value for name in ("from", "to") if (value := request.query_params.get(name, "").strip())}
         for name, value in window.items():
-            try:
-                queries.date_term(name, value)
-            except UsageError as error:
-                raise Refused(400, str(error)) from error
+            _check_day(name, value)
         if len(window) == 2 and window["from"] > window["to"]:
             raise Refused(400, f"the window starts ({window['from']}) after it ends ({window['to']})")
         return window
@@ -112,7 +117,9 @@ class Explorer:
     def _page_route(self, view: View):
         async def page(request: Request) -> HTMLResponse:
             window = self.window(view, request)
-            focus, day = request.query_params.get("focus", ""), request.query_params.get("day", "")
+            focus, day = request.query_params.get("focus", ""), request.query_params.get("day", "").strip()
+            if day:
+                _check_day("day", day)  # the network and the map start on it
             # The views' links keep the focus and the window asked for (not one chosen here; the
             # network has no window, but passes it on).
             carried = {k: v for k in ("focus", "from", "to") if (v := request.query_params.get(k, "").strip())}

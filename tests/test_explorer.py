@@ -300,6 +300,19 @@ def test_a_bad_window_is_refused_by_name(client, params, message):
     assert message in response.text
 
 
+@pytest.mark.parametrize("path", ["/network", "/map"])
+@pytest.mark.parametrize("day,message", [("garbage", "parameter day: 'garbage' is not a date of the form YYYY-MM-DD"),
+                                         ("2024-13-05", "parameter day: '2024-13-05' is not a day")])
+def test_a_bad_day_is_refused_by_name(client, path, day, message):
+    response = client.get(path, params={"day": day}, headers=BROWSER)
+    assert response.status_code == 400
+    assert message in response.text
+
+
+def test_a_good_day_is_kept(client):
+    assert 'value="2024-12-08"' in client.get("/network", params={"day": "2024-12-08"}, headers=BROWSER).text
+
+
 def test_a_negative_explorer_limit_is_refused_by_name(tmp_path):
     import subprocess
     import sys
