@@ -212,6 +212,28 @@ def _graph_store_routes(app: FastAPI, pool: WorkerPool, settings: Settings) -> N
         return to_response(await pool.write("graph", (request.method, graph, body, kind)))
 
 
+class HeadAsGet:
+    """ASGI middleware: HEAD is answered as GET is, without the body (RFC 9110, 9.3.2), on every
+    route that does not answer HEAD itself (the Graph Store does, without writing the graph out).
+    Link checkers and Linked-Data clients ask HEAD first; FastAPI's GET routes answer it with 405."""
+
+    def __init__(self, app, own: tuple[str, ...] = (GRAPH_STORE_PATH,)) -> None:
+        self.app = app
+        self.own = own
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD" or scope["path"] in self.own:
+            await self.app(scope, receive, send)
+            return
+
+        async def headless(message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headless)
+
+
 def create_app(store: pyoxigraph.Store, settings: Settings | None = None, *, root: Path = ROOT,
                started: Callable[[], object] | None = None) -> FastAPI:
     """The service over `store`; its worker processes start and stop with the app's lifespan.
@@ -254,6 +276,7 @@ def create_app(store: pyoxigraph.Store, settings: Settings | None = None, *, roo
     async def health() -> dict:
         return {"status": "ok", "workers": settings.workers, "idle_workers": pool.idle}
 
+    app.add_middleware(HeadAsGet)
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
                        allow_headers=["Accept", "Content-Type"], allow_credentials=False)
     app.add_middleware(TrimAfterLargeResponses)

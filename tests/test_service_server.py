@@ -61,3 +61,17 @@ def test_a_queue_wait_that_is_not_positive_is_refused_by_name():
     done = subprocess.run([sys.executable, "-m", "kg.server", str(SERVICE_DATA), "--queue-wait", "0"],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "queue-wait must be positive" in done.stderr
+
+
+@pytest.mark.parametrize("path,accept", [("/resource/sdf", "text/html"), ("/resource/sdf", "text/turtle"),
+                                         ("/", "text/html"), ("/ontology", "text/turtle"),
+                                         ("/.well-known/void", "text/turtle"), ("/health", "application/json")])
+def test_head_answers_what_get_would_without_the_body(server, path, accept):
+    import httpx
+
+    with httpx.Client(base_url=server, timeout=30) as client:
+        get, head = client.get(path, headers={"accept": accept}), client.head(path, headers={"accept": accept})
+    assert get.status_code == 200 and head.status_code == 200, (path, head.status_code)
+    assert head.content == b""
+    assert head.headers["content-type"] == get.headers["content-type"]
+    assert head.headers.get("content-length") == get.headers.get("content-length")
