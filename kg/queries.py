@@ -28,6 +28,7 @@ import pyoxigraph as ox
 
 from kg.errors import UsageError
 from kg.namespaces import PREFIXES, short
+from kg.store import syntax_message
 
 KINDS = ("iri", "date", "string", "integer")
 _PARAM = re.compile(r"@param\s+(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<kind>\w+)(?P<optional>\s+optional)?\s*:\s*(?P<doc>.*)")
@@ -217,7 +218,7 @@ def run(
         written = [p.name for p in query.parameters if p.optional and p.name in (values or {})]
         hint = (f" (optional parameters are written into the text as terms, so ?{', ?'.join(written)} may only"
                 " stand where a term can: not in SELECT, GROUP BY or ORDER BY)") if written else ""
-        raise UsageError(f"query {query.name!r} is not valid SPARQL: {e}{hint}") from None
+        raise UsageError(f"query {query.name!r} is not valid SPARQL: {syntax_message(bound.text, e)}{hint}") from None
     if not isinstance(result, ox.QuerySolutions):
         raise UsageError(f"query {query.name!r} is not a SELECT query")
     return result

@@ -77,6 +77,25 @@ def test_syntax_error_is_400_with_the_parser_message(client):
     assert "syntax error" in response.text
 
 
+@pytest.mark.parametrize("query,message", [
+    ("SELECT * WHERE {\n  ?s a dzo:SupportRelation\n}",
+     "error at 2:27: the prefix dzo: is not declared; add PREFIX dzo: <https://w3id.org/deir-ez-zor-2024/ontology#>"),
+    ("SELECT * WHERE { ?s foo:bar ?o }",
+     "error at 1:28: the prefix foo: is not declared; declare it (PREFIX foo: <namespace IRI>)"),
+])
+def test_an_undeclared_prefix_is_named(client, query, message):
+    response = client.post("/sparql", data={"query": query})
+    assert response.status_code == 400
+    assert response.text == f"query syntax error: {message}"
+
+
+def test_an_undeclared_prefix_in_an_update_is_named(writable):
+    response = writable.post("/sparql", data={"update": "INSERT DATA { dzr:a dzr:b 1 }"},
+                             headers={"authorization": f"Bearer {TOKEN}"})
+    assert response.status_code == 400
+    assert "the prefix dzr: is not declared; add PREFIX dzr: <https://w3id.org/deir-ez-zor-2024/resource/>" in response.text
+
+
 def test_deeply_nested_query_is_400(client):
     query = "SELECT * WHERE { FILTER(" + "(" * 400 + "1" + ")" * 400 + ") }"
     response = client.get("/sparql", params={"query": query})
