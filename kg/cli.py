@@ -148,6 +148,9 @@ def cmd_query(args) -> int:
 
     dist = None if args.no_build_data else build_mod.ensure_built(root, _dist(args, root), progress=_progress)
     store = datasets.open_dataset(datasets.sources(dist, args.load))
+    for value in queries.absent(store, query, values):
+        print(f"kg query: {value} occurs nowhere in the graph; check the spelling (the service's "
+              f"/search?q=NAME finds resources by label)", file=sys.stderr)
     solutions = queries.run(store, query, values, online=args.online)
     sys.stdout.buffer.write(queries.render(solutions, args.format))
     return 0

@@ -114,10 +114,13 @@ def date_term(name: str, value: str) -> ox.Literal:
 
 def _term(param: Parameter, value: str):
     if param.kind == "iri":
-        if ":" in value and not value.startswith(("http://", "https://", "urn:")):
+        if value.startswith("<") and value.endswith(">"):  # as SPARQL writes it
+            value = value[1:-1]
+        elif ":" in value and not value.startswith(("http://", "https://", "urn:")):
             prefix, _, local = value.partition(":")
             if prefix not in PREFIXES:
-                raise UsageError(f"parameter {param.name}: unknown prefix {prefix!r} in {value!r}")
+                raise UsageError(f"parameter {param.name}: unknown prefix {prefix!r} in {value!r}; known: "
+                                 f"{', '.join(sorted(PREFIXES))}, or a whole IRI")
             value = PREFIXES[prefix] + local
         try:
             return ox.NamedNode(value)
@@ -195,6 +198,19 @@ class Table:
 
     columns: list[str]
     rows: list[list[object]]
+
+
+def absent(store: ox.Store, query: NamedQuery, values: dict[str, str]) -> list[str]:
+    """The IRI parameters given a resource that occurs nowhere in the store (a misspelt name,
+    most likely: the query would answer no rows and say nothing)."""
+    missing = []
+    for param in query.parameters:
+        if param.kind == "iri" and param.name in values:
+            node = _term(param, values[param.name])
+            if not any(True for _ in store.quads_for_pattern(node, None, None)) and \
+                    not any(True for _ in store.quads_for_pattern(None, None, node)):
+                missing.append(f"{values[param.name]} (parameter {param.name})")
+    return missing
 
 
 def run(

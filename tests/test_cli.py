@@ -81,3 +81,13 @@ def test_export_quickstatements_carries_the_wikipedia_import_convention(tmp_path
     assert result.stdout.startswith("CREATE\n") and "look its English Wikipedia article up on Wikidata" in result.stderr
     again = kg("--dist", str(tmp_path / "dist"), "export", "--format", "quickstatements", "--graph", "all")
     assert again.returncode == 2 and "--graph does not apply to quickstatements" in again.stderr
+
+
+def test_a_resource_that_occurs_nowhere_is_said_and_a_whole_iri_is_taken(dist):
+    typo = kg("--dist", str(dist), "query", "controller-on-date", "--param", "place=dzr:abu-kamall",
+              "--param", "day=2024-12-08")
+    assert typo.returncode == 0 and "(0 rows)" in typo.stdout
+    assert "dzr:abu-kamall (parameter place) occurs nowhere in the graph; check the spelling" in typo.stderr
+    whole = kg("--dist", str(dist), "query", "controller-on-date", "--param",
+               "place=<https://w3id.org/deir-ez-zor-2024/resource/abu-kamal>", "--param", "day=2024-12-08")
+    assert whole.returncode == 0 and "dzr:syrian-democratic-forces" in whole.stdout and whole.stderr == ""
