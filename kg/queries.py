@@ -170,7 +170,9 @@ def bind(query: NamedQuery, values: dict[str, str]) -> Bound:
         raise UsageError(f"query {query.name!r} has no parameter {', '.join(unknown)} (it takes: {allowed})")
     missing = sorted(p.name for p in query.parameters if not p.optional and p.name not in values)
     if missing:
-        raise UsageError(f"query {query.name!r} needs --param {missing[0]}=VALUE ({declared[missing[0]].description})")
+        name = missing[0]
+        raise UsageError(f"query {query.name!r} needs the parameter {name} ({declared[name].description}): "
+                         f"--param {name}=VALUE on the command line, ?{name}=VALUE over HTTP")
     terms = {name: _term(declared[name], v) for name, v in values.items()}
     optional = {name: term for name, term in terms.items() if declared[name].optional}
     return Bound(write_in(query.text, optional) if optional else query.text,

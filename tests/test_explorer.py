@@ -62,7 +62,7 @@ def test_data_endpoint_unknown_query_is_404(client):
 def test_data_endpoint_missing_parameter_is_400(client):
     response = client.get("/explorer/data/controller-on-date", params={"place": "dzr:abu-kamal"})
     assert response.status_code == 400
-    assert "day" in response.text
+    assert "needs the parameter day" in response.text and "?day=VALUE over HTTP" in response.text
 
 
 def test_data_endpoint_malformed_date_is_400(client):

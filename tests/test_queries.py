@@ -199,7 +199,7 @@ def test_a_required_parameter_is_still_needed_beside_optional_ones(tmp_path):
                     "SELECT ?actor ?e WHERE { ?e <https://w3id.org/deir-ez-zor-2024/ontology#agent> ?actor ;"
                     " <https://w3id.org/deir-ez-zor-2024/ontology#date> ?d FILTER(COALESCE(?d >= ?from, true)) }\n")
     query = queries.find(ROOT, str(path))
-    with pytest.raises(UsageError, match="needs --param actor=VALUE"):
+    with pytest.raises(UsageError, match=r"needs the parameter actor \(.*\): --param actor=VALUE on the command line, \?actor=VALUE over HTTP"):
         queries.bind(query, {"from": "2024-12-01"})
     bound = queries.bind(query, {"actor": "dzr:islamic-state", "from": "2024-12-03"})
     assert set(map(str, bound.substitutions)) == {"?actor"} and "?from" not in bound.text
