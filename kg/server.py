@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import socket
 import sys
 from pathlib import Path
 
@@ -50,6 +51,13 @@ def serve(
     comes from `update_token`, else KG_UPDATE_TOKEN.
     """
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    if not 0 < port < 65536:
+        print(f"kg serve: --port {port} is not a TCP port (1-65535)", file=sys.stderr)
+        return 2
+    # Before the store is loaded (seconds to minutes at scale): a port in use is said at once.
+    if problem := _cannot_listen(host, port):
+        print(f"kg serve: cannot listen on {host}:{port}: {problem}", file=sys.stderr)
+        return 1
     token = update_token or os.environ.get("KG_UPDATE_TOKEN") or None
     try:
         settings = Settings(
@@ -92,6 +100,21 @@ def serve(
     # server and every worker are gone within a second (no query holds the shutdown).
     uvicorn.run(app, host=host, port=port, access_log=False, log_level="info", timeout_graceful_shutdown=0.5)
     return 0
+
+
+def _cannot_listen(host: str, port: int) -> str | None:
+    """Why the server could not listen on host:port (taken, no such address), or None."""
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except socket.gaierror as error:
+        return f"unknown host ({error.strerror})"
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        try:
+            probe.bind(address)
+        except OSError as error:
+            return error.strerror or str(error)
+    return None
 
 
 def main(argv: list[str] | None = None) -> int:
