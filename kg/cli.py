@@ -151,8 +151,8 @@ def cmd_query(args) -> int:
     for value in queries.absent(store, query, values):
         print(f"kg query: {value} occurs nowhere in the graph; check the spelling (the service's "
               f"/search?q=NAME finds resources by label)", file=sys.stderr)
-    solutions = queries.run(store, query, values, online=args.online)
-    sys.stdout.buffer.write(queries.render(solutions, args.format))
+    result = queries.run(store, query, values, online=args.online)
+    sys.stdout.buffer.write(queries.render(result, args.format))
     return 0
 
 
@@ -261,7 +261,9 @@ def parser() -> argparse.ArgumentParser:
     q = sub.add_parser("query", help="run a named query (or a .rq file) against the build")
     q.add_argument("name", nargs="?", help="query name (see --list) or path to a .rq file")
     q.add_argument("--list", action="store_true", help="list the named queries")
-    q.add_argument("--format", default="table", choices=["table", "csv", "tsv", "json"])
+    q.add_argument("--format", default="table", choices=["table", "csv", "tsv", "json", "turtle", "ntriples"],
+                   help="table (a graph: Turtle), csv, tsv or json for SELECT and ASK; turtle or ntriples for "
+                        "CONSTRUCT and DESCRIBE")
     q.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="bind a declared parameter")
     q.add_argument("--online", action="store_true",
                    help="let @network queries call their allowlisted SERVICE endpoints (Wikidata)")

@@ -28,7 +28,7 @@ import pyoxigraph as ox
 
 from kg.errors import UsageError
 from kg.namespaces import PREFIXES, short
-from kg.store import syntax_message
+from kg.store import syntax_message, used_prefixes
 
 KINDS = ("iri", "date", "string", "integer")
 _PARAM = re.compile(r"@param\s+(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<kind>\w+)(?P<optional>\s+optional)?\s*:\s*(?P<doc>.*)")
@@ -87,8 +87,11 @@ def list_queries(root: Path) -> list[NamedQuery]:
 def find(root: Path, name_or_file: str) -> NamedQuery:
     """A named query by name, or any .rq file by path."""
     path = Path(name_or_file)
-    if path.suffix == ".rq" and path.exists():
-        return parse_header(path.stem, path, path.read_text(encoding="utf-8"))
+    if path.suffix == ".rq":
+        try:
+            return parse_header(path.stem, path, path.read_text(encoding="utf-8"))
+        except OSError as error:
+            raise UsageError(f"cannot read the query file {name_or_file}: {error.strerror or error}") from None
     for q in list_queries(root):
         if q.name == name_or_file:
             return q
@@ -215,11 +218,15 @@ def absent(store: ox.Store, query: NamedQuery, values: dict[str, str]) -> list[s
     return missing
 
 
+Result = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+
+
 def run(
     store: ox.Store, query: NamedQuery, values: dict[str, str] | None = None, *, online: bool = False
-) -> ox.QuerySolutions:
-    """Run a named SELECT over the union of the store's graphs. A query marked @network runs only
-    `online`, its SERVICE calls going out through the relay (allowlist, User-Agent, time limit)."""
+) -> Result:
+    """Run a named query (SELECT, ASK, CONSTRUCT or DESCRIBE) over the union of the store's
+    graphs. A query marked @network runs only `online`, its SERVICE calls going out through the
+    relay (allowlist, User-Agent, time limit)."""
     if query.needs_network and not online:
         raise UsageError(f"query {query.name!r} calls a remote SPARQL service (SERVICE); pass --online to run it")
     bound = bind(query, values or {})
@@ -237,8 +244,6 @@ def run(
         hint = (f" (optional parameters are written into the text as terms, so ?{', ?'.join(written)} may only"
                 " stand where a term can: not in SELECT, GROUP BY or ORDER BY)") if written else ""
         raise UsageError(f"query {query.name!r} is not valid SPARQL: {syntax_message(bound.text, e)}{hint}") from None
-    if not isinstance(result, ox.QuerySolutions):
-        raise UsageError(f"query {query.name!r} is not a SELECT query")
     return result
 
 
@@ -264,13 +269,31 @@ def _cell(term) -> str:
 RESULT_FORMATS = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
 
 
-def render(solutions: ox.QuerySolutions, fmt: str) -> bytes:
-    """Solutions as an aligned text table, or SPARQL results JSON, CSV or TSV (by pyoxigraph)."""
+GRAPH_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES}
+
+
+def render(result: Result, fmt: str) -> bytes:
+    """Solutions as an aligned text table, or SPARQL results JSON, CSV or TSV (by pyoxigraph); an
+    ASK's answer as true or false (or in those formats); a CONSTRUCT's or DESCRIBE's graph as
+    Turtle (the table's place) or N-Triples."""
+    if isinstance(result, ox.QueryTriples):
+        if fmt not in (*GRAPH_FORMATS, "table"):
+            raise UsageError(f"a CONSTRUCT or DESCRIBE query gives a graph, not a table: --format {fmt} does not "
+                             f"apply; choose turtle (the default) or ntriples")
+        triples = list(result)
+        if fmt == "ntriples":
+            return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+        return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=used_prefixes(triples))
+    if fmt in GRAPH_FORMATS:
+        raise UsageError(f"--format {fmt} is for CONSTRUCT and DESCRIBE queries; choose table, "
+                         f"{', '.join(RESULT_FORMATS)}")
     if fmt in RESULT_FORMATS:
-        return solutions.serialize(format=RESULT_FORMATS[fmt])
+        return result.serialize(format=RESULT_FORMATS[fmt])
     if fmt != "table":
         raise UsageError(f"unknown result format {fmt!r}; choose table, {', '.join(RESULT_FORMATS)}")
-    t = table(solutions)
+    if isinstance(result, ox.QueryBoolean):
+        return b"true\n" if bool(result) else b"false\n"
+    t = table(result)
     cells = [t.columns] + [[_cell(x) for x in row] for row in t.rows]
     widths = [max(len(r[i]) for r in cells) for i in range(len(t.columns))]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]

@@ -91,3 +91,28 @@ def test_a_resource_that_occurs_nowhere_is_said_and_a_whole_iri_is_taken(dist):
     whole = kg("--dist", str(dist), "query", "controller-on-date", "--param",
                "place=<https://w3id.org/deir-ez-zor-2024/resource/abu-kamal>", "--param", "day=2024-12-08")
     assert whole.returncode == 0 and "dzr:syrian-democratic-forces" in whole.stdout and whole.stderr == ""
+
+
+def test_a_query_file_may_ask_or_construct(dist, tmp_path):
+    import pyoxigraph as ox
+
+    construct = tmp_path / "iran.rq"
+    construct.write_text("PREFIX dzo: <https://w3id.org/deir-ez-zor-2024/ontology#>\n"
+                         "PREFIX dzr: <https://w3id.org/deir-ez-zor-2024/resource/>\n"
+                         "CONSTRUCT { dzr:iran dzo:supports ?x } WHERE { dzr:iran dzo:supports ?x }\n")
+    graph = kg("--dist", str(dist), "query", str(construct))
+    assert graph.returncode == 0, graph.stderr
+    assert graph.stdout.startswith("@prefix dzo: ")
+    triples = set(ox.parse(graph.stdout.encode(), format=ox.RdfFormat.TURTLE))
+    supported = {t.object.value.rsplit("/", 1)[1] for t in triples}
+    assert {"syrian-arab-republic", "pro-iranian-militias"} <= supported
+    assert kg("--dist", str(dist), "query", str(construct), "--format", "csv").returncode == 2
+    ask = tmp_path / "ask.rq"
+    ask.write_text("ASK { ?s a <https://w3id.org/deir-ez-zor-2024/ontology#SupportRelation> }\n")
+    assert kg("--dist", str(dist), "query", str(ask)).stdout == "true\n"
+
+
+def test_a_query_file_that_is_not_there_is_named(dist, tmp_path):
+    result = kg("--dist", str(dist), "query", str(tmp_path / "nope.rq"))
+    assert result.returncode == 2
+    assert f"cannot read the query file {tmp_path / 'nope.rq'}: No such file or directory" in result.stderr

@@ -46,10 +46,18 @@ def test_port_in_use_is_named_and_exits_non_zero(tmp_path):
         port = taken.getsockname()[1]
         run = subprocess.run([sys.executable, "-m", "kg.server", str(SERVICE_DATA), "--port", str(port)],
                              capture_output=True, text=True, timeout=30)
-    assert run.returncode != 0
-    assert "address already in use" in run.stderr and str(port) in run.stderr
+    assert run.returncode == 1
+    # Said before the store is loaded, and without claiming to serve first.
+    assert f"kg serve: cannot listen on 127.0.0.1:{port}: Address already in use" in run.stderr
+    assert "serving" not in run.stderr
     leftovers = [pid for pid in os.listdir("/proc") if pid.isdigit() and _cmdline_has(int(pid), f"--port\0{port}")]
     assert leftovers == []
+
+
+def test_a_port_out_of_range_is_a_usage_error():
+    result = subprocess.run([sys.executable, "-m", "kg.server", str(SERVICE_DATA), "--port", "99999"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "--port 99999 is not a TCP port (1-65535)" in result.stderr
 
 
 def _cmdline_has(pid: int, text: str) -> bool:

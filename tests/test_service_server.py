@@ -75,26 +75,3 @@ def test_head_answers_what_get_would_without_the_body(server, path, accept):
     assert head.content == b""
     assert head.headers["content-type"] == get.headers["content-type"]
     assert head.headers.get("content-length") == get.headers.get("content-length")
-
-
-def test_a_port_in_use_is_said_before_the_store_is_loaded():
-    import socket
-    import subprocess
-
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
-        result = subprocess.run([sys.executable, "-m", "kg.server", str(SERVICE_DATA), "--port", str(port)],
-                                capture_output=True, text=True, timeout=60)
-    assert result.returncode == 1
-    assert f"kg serve: cannot listen on 127.0.0.1:{port}: Address already in use" in result.stderr
-    assert "serving" not in result.stderr
-
-
-def test_a_port_out_of_range_is_a_usage_error():
-    import subprocess
-
-    result = subprocess.run([sys.executable, "-m", "kg.server", str(SERVICE_DATA), "--port", "99999"],
-                            capture_output=True, text=True, timeout=60)
-    assert result.returncode == 2 and "--port 99999 is not a TCP port (1-65535)" in result.stderr
