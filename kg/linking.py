@@ -435,7 +435,8 @@ def add_link_parser(subparsers) -> None:
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--missing", action="store_true", help="list our resources without a Wikidata link (offline)")
     mode.add_argument("--verify", action="store_true", help="check every link against Wikidata; exit 1 on disagreement")
-    mode.add_argument("--accept", metavar="FILE", help="turn the rows marked yes (or y, true, x, 1, ok) of a review file into links")
+    mode.add_argument("--accept", metavar="FILE",
+                      help="turn the rows marked yes (or y, true, x, 1, ok) of a review file into links")
     mode.add_argument("--labels", action="store_true",
                       help="fetch the linked items' names in Arabic and other languages into wikidata/labels.nq")
     p.add_argument("-o", "--output",
