@@ -261,7 +261,7 @@ def parser() -> argparse.ArgumentParser:
     q = sub.add_parser("query", help="run a named query (or a .rq file) against the build")
     q.add_argument("name", nargs="?", help="query name (see --list) or path to a .rq file")
     q.add_argument("--list", action="store_true", help="list the named queries")
-    q.add_argument("--format", default="table", choices=["table", "csv", "tsv", "json", "turtle", "ntriples"],
+    q.add_argument("--format", default="table", choices=["table", *queries.RESULT_FORMATS, *queries.GRAPH_FORMATS],
                    help="table (a graph: Turtle), csv, tsv or json for SELECT and ASK; turtle or ntriples for "
                         "CONSTRUCT and DESCRIBE")
     q.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="bind a declared parameter")

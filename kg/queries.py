@@ -269,7 +269,8 @@ def _cell(term) -> str:
 RESULT_FORMATS = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
 
 
-GRAPH_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "ntriples": ox.RdfFormat.N_TRIPLES}
+GRAPH_FORMATS = ("turtle", "ntriples")
+"""What a CONSTRUCT or DESCRIBE query's graph may be written as (the table's place: Turtle)."""
 
 
 def render(result: Result, fmt: str) -> bytes:
