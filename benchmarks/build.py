@@ -20,7 +20,7 @@ import pyoxigraph as ox
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)  # not benchmarks/: its http.py would shadow the standard library
 
-from kg import build as build_mod  # noqa: E402
+from kg.build import pipeline as build_mod  # noqa: E402
 from kg.namespaces import DZR  # noqa: E402
 from kg.rdf import read_quads  # noqa: E402
 

@@ -24,7 +24,7 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from kg.queries import list_queries  # noqa: E402
+from kg.sparql.named import list_queries  # noqa: E402
 
 PREFIX = "PREFIX dzo: <https://w3id.org/deir-ez-zor-2024/ontology#>\n" \
          "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
@@ -104,7 +104,7 @@ def main() -> int:
     try:
         port = free_port()
         started = time.perf_counter()
-        ours = subprocess.Popen([sys.executable, "-m", "kg.server", str(dist), "--port", str(port),
+        ours = subprocess.Popen([sys.executable, "-m", "kg.service.server", str(dist), "--port", str(port),
                                  "--query-timeout", "300"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         servers["kg"] = (ours, f"http://127.0.0.1:{port}/sparql")
         wait_until_up(servers["kg"][1], ours)

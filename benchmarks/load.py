@@ -1,6 +1,6 @@
 """Load and soak test of our query service: N clients for a bounded time over the named queries.
 
-Starts `python -m kg.server` on 127.0.0.1 (nothing else is ever contacted), warms every worker
+Starts `python -m kg.service.server` on 127.0.0.1 (nothing else is ever contacted), warms every worker
 up, then runs `--clients` threads that send the named queries (those without parameters or
 network use) round-robin until `--duration` seconds or `--max-requests` have passed. Prints
 p50/p99 latency per query and overall, and the resident memory (RSS) of the whole process tree
@@ -28,7 +28,7 @@ import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from kg.queries import list_queries  # noqa: E402
+from kg.sparql.named import list_queries  # noqa: E402
 
 MAX_SECONDS = 3600
 """No run, soak included, goes on longer than this."""
@@ -95,7 +95,7 @@ def named_queries(root: Path) -> dict[str, str]:
 
 def start(dist: Path, workers: int, log) -> tuple[subprocess.Popen, str]:
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "kg.server", str(dist), "--host", "127.0.0.1",
+    process = subprocess.Popen([sys.executable, "-m", "kg.service.server", str(dist), "--host", "127.0.0.1",
                                 "--port", str(port), "--workers", str(workers)],
                                stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
     url = f"http://127.0.0.1:{port}"

@@ -4,7 +4,7 @@ several sizes of synthetic conflict data. Prints figures; not a test.
 For each size, benchmarks/synth.py generates the data and `kg build` (store SHACL, no HermiT)
 reasons over and validates it; its dataset.nq (ontology, asserted and inferred graphs) is then
 served by every peer on 127.0.0.1:
-  kg               python -m kg.server --no-build-data --load dataset.nq   (what `kg serve` runs)
+  kg               python -m kg.service.server --no-build-data --load dataset.nq   (what `kg serve` runs)
   oxigraph         oxigraph load --file dataset.nq, then serve-read-only --union-default-graph
   rdflib-endpoint  rdflib-endpoint serve dataset.nq     (from --rdflib-endpoint, if installed)
 It reports start-up (load) time, memory (PSS of every process of the server; and RSS of one
@@ -34,8 +34,8 @@ import pyoxigraph as ox
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)  # not benchmarks/: see benchmarks/README.md
 from benchmarks.http_service import free_port, pss_kib, wait_until_up  # noqa: E402
-from kg.queries import bind, list_queries  # noqa: E402
-from kg.remote import with_values  # noqa: E402
+from kg.sparql.named import bind, list_queries  # noqa: E402
+from kg.store.remote import with_values  # noqa: E402
 
 PREFIX = ("PREFIX dzo: <https://w3id.org/deir-ez-zor-2024/ontology#>\n"
           "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n")
@@ -91,7 +91,7 @@ def prepare(size: int, work: Path) -> tuple[Path, dict[str, float]]:
     graph.mkdir(parents=True, exist_ok=True)
     subprocess.run([sys.executable, str(ROOT / "benchmarks" / "synth.py"), "--triples", str(size),
                     "-o", str(graph / "synth.ttl")], check=True)
-    from kg import build as build_mod
+    from kg.build import pipeline as build_mod
 
     t = time.perf_counter()
     built = build_mod.build(ROOT, graph_dir=graph, reasoner=False, engine="store")
@@ -112,7 +112,7 @@ class Server:
 def start_kg(data: Path, work: Path, workers: int) -> Server:
     port = free_port()
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "kg.server", str(work), "--no-build-data", "--load",
+    process = subprocess.Popen([sys.executable, "-m", "kg.service.server", str(work), "--no-build-data", "--load",
                                 str(data), "--port", str(port), "--query-timeout", "900",
                                 "--workers", str(workers)], cwd=ROOT,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

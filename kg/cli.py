@@ -9,8 +9,9 @@ import shutil
 import sys
 from pathlib import Path
 
-from kg import build as build_mod
-from kg import export, queries
+from kg.build import pipeline as build_mod
+from kg.build import export
+from kg.sparql import named as queries
 from kg.errors import KgError, UsageError
 from kg.settings import Settings
 
@@ -98,8 +99,8 @@ def cmd_export(args) -> int:
 
 def _quickstatements(dist: Path) -> bytes:
     """The QuickStatements batch of a build; what it cannot carry safely is said on stderr."""
-    from kg import quickstatements
-    from kg.store import open_store
+    from kg.linking import quickstatements
+    from kg.store.datasets import open_store
 
     held_back: list[str] = []
     batch = quickstatements.render(open_store(dist), held_back=held_back)
@@ -144,7 +145,7 @@ def cmd_query(args) -> int:
     query = queries.find(root, args.name)
     values = queries.parse_params(args.param)
     queries.bind(query, values)  # usage errors before any build work
-    from kg import datasets
+    from kg.store import datasets
 
     dist = None if args.no_build_data else build_mod.ensure_built(root, _dist(args, root), progress=_progress)
     store = datasets.open_dataset(datasets.sources(dist, args.load))
@@ -158,7 +159,7 @@ def cmd_query(args) -> int:
 
 def cmd_stats(args) -> int:
     from kg.stats import stats_text
-    from kg.store import open_store
+    from kg.store.datasets import open_store
 
     root = _root(args)
     dist = build_mod.ensure_built(root, _dist(args, root), progress=_progress)
@@ -173,7 +174,7 @@ def cmd_serve(args) -> int:
     token = args.update_token or os.environ.get("KG_UPDATE_TOKEN")
     if args.allow_update and not token:
         raise UsageError("--allow-update needs --update-token TOKEN (or KG_UPDATE_TOKEN)")
-    from kg.server import serve
+    from kg.service.server import serve
 
     if args.no_build_data or args.sparql_endpoint:
         dist = _dist(args, root)
@@ -204,7 +205,8 @@ def cmd_push(args) -> int:
     import getpass
     import os
 
-    from kg import datasets, push
+    from kg.store import datasets
+    from kg.store import push
 
     if args.password and not args.user:
         raise UsageError("--password needs --user")
@@ -270,7 +272,7 @@ def parser() -> argparse.ArgumentParser:
     _add_load_options(q)
     q.set_defaults(func=cmd_query)
 
-    from kg import linking
+    from kg.linking import review as linking
 
     linking.add_link_parser(sub)
 

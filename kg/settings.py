@@ -25,7 +25,7 @@ class Settings:
     service_allow: tuple[str, ...] = field(default=(WIKIDATA,))
     """Endpoints a SERVICE clause may call; any other is refused with 403."""
     service_timeout: float = 20.0
-    """Seconds one SERVICE call may take (through kg.relay) before the query fails with 502."""
+    """Seconds one SERVICE call may take (through kg.sparql.relay) before the query fails with 502."""
     max_service_bytes: int = 16 * 1024 * 1024
     """Bytes one SERVICE answer may have; a larger one fails the query with 502."""
     max_result_bytes: int = 64 * 1024 * 1024

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from kg import build as build_mod
+from kg.build import pipeline as build_mod
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -33,6 +33,6 @@ def dist(built, tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def store(dist):
     """The built dataset in the embedded store, as `kg serve` and `kg query` load it."""
-    from kg.store import open_store
+    from kg.store.datasets import open_store
 
     return open_store(dist)

@@ -132,10 +132,10 @@ def oxigraph_endpoint(folder: Path, ntriples: str) -> Iterator[str]:
 
 
 def start_server(dist: Path, log: Path, *args: str, port: int | None = None) -> tuple[subprocess.Popen, str]:
-    """`python -m kg.server DIST` on a free port, started and answering /health."""
+    """`python -m kg.service.server DIST` on a free port, started and answering /health."""
     port = port or free_port()
     with log.open("w") as out:
-        process = subprocess.Popen([sys.executable, "-m", "kg.server", str(dist), "--port", str(port), *args],
+        process = subprocess.Popen([sys.executable, "-m", "kg.service.server", str(dist), "--port", str(port), *args],
                                    stdout=out, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:

@@ -1,6 +1,6 @@
 """Fixtures of the service tests: a tiny dataset in tests/data/service and apps over it.
 
-Imported by tests/test_service*.py and tests/test_protocol*.py (tests/conftest.py is the lead's).
+Imported by the service, pages and store tests (tests/conftest.py holds the session's build).
 """
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from kg.service import create_app
+from kg.service.app import create_app
 from kg.settings import Settings
-from kg.store import open_store
+from kg.store.datasets import open_store
 
 SERVICE_DATA = Path(__file__).resolve().parent / "data" / "service"
 TOKEN = "s3cret-test-token"

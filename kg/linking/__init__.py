@@ -1,0 +1,1 @@
+"""Links to the world: Wikidata, gazetteers, review files, labels and QuickStatements."""

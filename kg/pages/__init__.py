@@ -1,0 +1,1 @@
+"""What the HTML pages show: the query page, resource pages and the explorer."""

@@ -1,0 +1,105 @@
+"""The pages: the query page, Linked Data pages for resources and the ontology, label search,
+and the static files (ours and YASGUI's); RDF clients get RDF from the same addresses.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from kg import formats as conneg
+from kg.pages import resource as pages
+from kg.sparql.named import list_queries
+from kg.namespaces import BASE, PREFIXES
+from kg.sparql.policy import Refused
+from kg.settings import Settings
+from kg.store.embedded import Reply
+from kg.store.workers import WorkerPool
+
+HERE = Path(__file__).resolve().parent
+YASGUI_BUILD = Path("web/node_modules/@zazuko/yasgui/build")
+"""Where `npm ci --prefix web` puts YASGUI, relative to the repository."""
+_SEARCH_OFFERS = ("text/html", "application/json")
+
+
+def _rdf(reply: Reply) -> Response:
+    return Response(reply.body, status_code=reply.status,
+                    headers={"content-type": reply.content_type, "vary": "Accept"})
+
+
+class Pages:
+    """Routes of the pages, sharing the worker pool and the templates."""
+
+    def __init__(self, pool: WorkerPool, settings: Settings, root: Path) -> None:
+        self.pool = pool
+        self.settings = settings
+        self.root = root
+        self.yasgui = (root / YASGUI_BUILD / "yasgui.min.js").is_file()
+        self.templates = Jinja2Templates(directory=HERE / "templates")
+        self.templates.env.globals.update(short=pages.short, local_href=pages.local_href)
+        self.router = APIRouter()
+        self.router.add_api_route("/", self.query_page, methods=["GET"])
+        self.router.add_api_route("/resource/{slug:path}", self.resource, methods=["GET"])
+        self.router.add_api_route("/ontology", self.ontology, methods=["GET"])
+        self.router.add_api_route("/search", self.search, methods=["GET"])
+
+    def mount_static(self, app: FastAPI) -> None:
+        if self.yasgui:
+            app.mount("/static/yasgui", StaticFiles(directory=self.root / YASGUI_BUILD), name="yasgui")
+        app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    def _page(self, request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
+        return self.templates.TemplateResponse(request, template, context, status_code=status,
+                                               headers={"vary": "Accept"})
+
+    def query_page(self, request: Request) -> HTMLResponse:
+        """The query editor (YASGUI when installed, a textarea otherwise) with the named queries."""
+        return self._page(request, "query.html", queries=list_queries(self.root), yasgui=self.yasgui,
+                          prefill=request.query_params.get("query", ""), prefixes=PREFIXES)
+
+    async def resource(self, request: Request, slug: str) -> Response:
+        iri = BASE + "resource/" + slug
+        try:
+            pyoxigraph.NamedNode(iri)
+        except ValueError as error:
+            raise Refused(404, f"no resource {slug!r}") from error
+        offer = conneg.choose(conneg.Kind.PAGE, request.headers.get("accept"))
+        if offer is None:
+            raise Refused(406, f"no acceptable format; offered: {conneg.offered(conneg.Kind.PAGE)}")
+        if offer is not conneg.HTML:
+            reply = await self.pool.query(pages.resource_rdf_job(iri, offer.media_type))
+            if reply.body.strip() in (b"", b"[]"):
+                raise Refused(404, f"nothing is known about <{iri}>")
+            return _rdf(reply)
+        shape_reply, *first = await self.pool.batch(pages.resource_jobs(iri))
+        counts = pages.shape(shape_reply)
+        second = await self.pool.batch(pages.values_jobs(iri, counts)) if counts else []
+        view = pages.resource_view(iri, counts, first, second)
+        if not view.found:
+            return self._page(request, "missing.html", status=404, iri=iri)
+        return self._page(request, "resource.html", view=view)
+
+    async def ontology(self, request: Request) -> Response:
+        offer = conneg.choose(conneg.Kind.PAGE, request.headers.get("accept"))
+        if offer is None:
+            raise Refused(406, f"no acceptable format; offered: {conneg.offered(conneg.Kind.PAGE)}")
+        if offer is not conneg.HTML:
+            return _rdf(await self.pool.query(pages.QueryJob(pages.ONTOLOGY_RDF, accept=offer.media_type)))
+        kinds = pages.ontology_view(await self.pool.batch(pages.ontology_jobs()))
+        return self._page(request, "ontology.html", kinds=kinds, base=BASE + "ontology#")
+
+    async def search(self, request: Request, q: str = "") -> Response:
+        """Resources whose rdfs:label or skos:altLabel contains `q`, case-insensitively."""
+        wanted = conneg.best_of(_SEARCH_OFFERS, request.headers.get("accept"))
+        if wanted is None:
+            raise Refused(406, f"no acceptable format; offered: {', '.join(_SEARCH_OFFERS)}")
+        if len(q) > 200:
+            raise Refused(413, "search text longer than the limit of 200 characters")
+        hits = pages.search_view(q, await self.pool.query(pages.search_job(q))) if q.strip() else []
+        if wanted == "application/json":
+            return JSONResponse({"query": q, "results": hits}, headers={"vary": "Accept"})
+        return self._page(request, "search.html", q=q, hits=hits)

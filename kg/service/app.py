@@ -1,0 +1,287 @@
+"""The HTTP service: `create_app(store, settings)` builds the FastAPI app (SPARQL 1.1 Protocol,
+Graph Store Protocol reads and writes, service description, VoID) and mounts the pages.
+"""
+from __future__ import annotations
+
+import hmac
+import logging
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pyoxigraph
+from fastapi import FastAPI, Request
+from fastapi.responses import PlainTextResponse, Response, StreamingResponse
+from starlette.middleware.cors import CORSMiddleware
+
+from kg import formats as conneg
+from kg.service import describe
+from kg.service import openapi
+from kg.pages import resource as pages
+from kg.service.accesslog import AccessLog
+from kg.pages.explorer import Explorer
+from kg.store.memory import TrimAfterLargeResponses
+from kg.sparql.policy import Refused, check_query, check_update
+from kg.service.protocol import media_type, read_body, read_operation
+from kg.sparql.relay import Relay
+from kg.settings import Settings
+from kg.store.embedded import QueryJob, Reply, used_prefixes
+from kg.pages.site import Pages
+from kg.store.workers import Busy, Timeout, WorkerDied, WorkerFailed, WorkerPool
+
+log = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parents[2]
+"""The repository: named queries under queries/, YASGUI under web/node_modules."""
+GRAPH_STORE_PATH = "/rdf-graph-store"
+
+
+def to_response(reply: Reply) -> Response:
+    headers = {"content-type": reply.content_type, "vary": "Accept", **reply.headers}
+    return Response(reply.body, status_code=reply.status, headers=headers)
+
+
+def _errors(app: FastAPI, settings: Settings) -> None:
+    async def refused(request: Request, error: Refused) -> Response:
+        headers = {"www-authenticate": "Bearer"} if error.status == 401 else None
+        return PlainTextResponse(error.message, status_code=error.status, headers=headers)
+
+    async def busy(request: Request, error: Busy) -> Response:
+        return PlainTextResponse(f"{error}; retry later", status_code=503,
+                                 headers={"retry-after": str(settings.retry_after)})
+
+    async def timeout(request: Request, error: Timeout) -> Response:
+        return PlainTextResponse(str(error), status_code=504)
+
+    async def failed(request: Request, error: WorkerFailed) -> Response:
+        log.error("worker failed on %s %s:\n%s", request.method, request.url.path, error)
+        return PlainTextResponse("internal error (logged)", status_code=500)
+
+    app.add_exception_handler(Refused, refused)
+    app.add_exception_handler(Busy, busy)
+    app.add_exception_handler(Timeout, timeout)
+    async def died(request: Request, error: WorkerDied) -> Response:
+        log.error("worker died on %s %s: %s", request.method, request.url.path, error)
+        return PlainTextResponse(str(error), status_code=502)
+
+    app.add_exception_handler(WorkerFailed, failed)
+    app.add_exception_handler(WorkerDied, died)
+
+
+def _authorize(request: Request, settings: Settings) -> None:
+    """Writes need --allow-update (else 403) and the bearer token (else 401)."""
+    if not settings.allow_update:
+        raise Refused(403, "this service is read-only (start it with --allow-update to write)")
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(),
+                                                             settings.update_token.encode()):
+        raise Refused(401, "updates need the header Authorization: Bearer <update token>")
+
+
+def _endpoint(request: Request) -> str:
+    return str(request.url.replace(query=None, fragment=None))
+
+
+def _serialized(triples: list[pyoxigraph.Triple], offer: conneg.Offer) -> Response:
+    body = pyoxigraph.serialize(triples, format=offer.format, prefixes=used_prefixes(triples))
+    return Response(body, headers={"content-type": offer.content_type, "vary": "Accept"})
+
+
+def _negotiate(kind: conneg.Kind, request: Request) -> conneg.Offer:
+    offer = conneg.choose(kind, request.headers.get("accept"))
+    if offer is None:
+        raise Refused(406, f"no acceptable format; offered: {conneg.offered(kind)}")
+    return offer
+
+
+def _sparql_routes(app: FastAPI, pool: WorkerPool, settings: Settings, web: Pages, *, cache_counts: bool) -> None:
+    async def sparql(request: Request) -> Response:
+        operation = await read_operation(request, settings)
+        base = _endpoint(request)
+        if operation.kind is None:
+            if request.method == "POST":
+                raise Refused(400, "a POST needs a query or an update")
+            offer = _negotiate(conneg.Kind.PAGE, request)
+            if offer is conneg.HTML:
+                return web.query_page(request)
+            return _serialized(describe.service_description(base, settings), offer)
+        if operation.kind == "update":
+            _authorize(request, settings)
+            text = check_update(operation.text, settings, base, operation.default_graphs,
+                                operation.named_graphs, relay=app.state.relay)
+            return to_response(await pool.write("update", (text, base)))
+        checked = check_query(operation.text, settings, base, relay=app.state.relay)
+        protocol_dataset = bool(operation.default_graphs or operation.named_graphs)
+        job = QueryJob(
+            checked.text,
+            accept=request.headers.get("accept"),
+            base_iri=base,
+            union_default=not checked.has_dataset_clause,
+            default_graphs=tuple(operation.default_graphs) if protocol_dataset else None,
+            named_graphs=tuple(operation.named_graphs) if protocol_dataset else None,
+        )
+        return to_response(await pool.query(job))
+
+    # A plain Starlette route: the protocol reads its own parameters, and FastAPI's dependency
+    # machinery cost every query about 0.1 ms. Out of /openapi.json either way (kg.service.openapi).
+    app.router.add_route("/sparql", sparql, methods=["GET", "POST"])
+
+    counted: dict[int, dict[str, int]] = {}
+    """Triples per graph by the pool's generation: they change only with a write of ours (a remote
+    store may change behind our back: counted every time). At 1M triples counting takes 0.7 s."""
+
+    @app.get("/.well-known/void")
+    async def void(request: Request) -> Response:
+        offer = _negotiate(conneg.Kind.GRAPH, request)
+        generation = pool.generation
+        counts = counted.get(generation)
+        if counts is None:
+            reply = await pool.query(QueryJob(describe.COUNTS, accept="application/sparql-results+json"))
+            counts = {row["g"]["value"]: int(row["triples"]["value"]) for row in pages.rows(reply)}
+            if cache_counts:
+                counted.clear()
+                counted[generation] = counts
+        return _serialized(describe.void(str(request.base_url), counts), offer)
+
+
+def _graph_target(request: Request) -> str | None:
+    """The graph a Graph Store request names: ?graph=IRI, or ?default (None)."""
+    names = request.query_params.getlist("graph")
+    has_default = "default" in request.query_params
+    if len(names) + has_default != 1:
+        raise Refused(400, "name exactly one graph: ?graph=<IRI> or ?default")
+    if has_default:
+        return None
+    try:
+        return pyoxigraph.NamedNode(names[0]).value
+    except ValueError as error:
+        raise Refused(400, f"graph is not an absolute IRI: {names[0]!r}") from error
+
+
+class _CutOff(Exception):
+    """A streamed body failed after its status went out: the server drops the connection, so
+    the client sees an incomplete body rather than a short one that looks whole."""
+
+
+def _no_cut_off_tracebacks(record: logging.LogRecord) -> bool:
+    """uvicorn logs an app's exception with its traceback; a cut-off is logged once, by us."""
+    return not (record.exc_info and isinstance(record.exc_info[1], _CutOff))
+
+
+logging.getLogger("uvicorn.error").addFilter(_no_cut_off_tracebacks)
+
+
+async def _logging_cut_offs(chunks: AsyncIterator[bytes], request: Request) -> AsyncIterator[bytes]:
+    """The chunks of a streamed graph; one that fails midway (deadline, a dead worker) is logged
+    in one line, then cut off."""
+    try:
+        async for chunk in chunks:
+            yield chunk
+    except (Timeout, WorkerFailed) as error:
+        log.warning("cut off %s %s: %s", request.method, request.url.path, error)
+        raise _CutOff(str(error)) from None
+    finally:
+        await chunks.aclose()
+
+
+def _graph_store_routes(app: FastAPI, pool: WorkerPool, settings: Settings) -> None:
+    @app.api_route(GRAPH_STORE_PATH, methods=["GET", "HEAD"])
+    async def graph_get(request: Request) -> Response:
+        """A named graph, or the default graph (the union of the named graphs)."""
+        graph = _graph_target(request)
+        offer = _negotiate(conneg.Kind.GRAPH, request)
+        head_only = request.method == "HEAD"
+        reply, chunks = await pool.dump(graph, offer.media_type, head_only=head_only)
+        if reply.status == 404:
+            raise Refused(404, reply.body.decode())
+        headers = {"content-type": reply.content_type, "vary": "Accept", **reply.headers}
+        if chunks is not None:  # our own store: streamed, of any size (no --max-result-bytes)
+            return StreamingResponse(_logging_cut_offs(chunks, request), status_code=reply.status, headers=headers)
+        if head_only:  # as GET would answer, but its length is not known without writing it out
+            response = Response(status_code=reply.status, headers=headers)
+            del response.headers["content-length"]
+            return response
+        return to_response(reply)
+
+    @app.api_route(GRAPH_STORE_PATH, methods=["PUT", "POST", "DELETE"])
+    async def graph_write(request: Request) -> Response:
+        _authorize(request, settings)
+        graph = _graph_target(request)
+        kind = None
+        body = b""
+        if request.method != "DELETE":
+            kind, _ = media_type(request)
+            body = await read_body(request, settings)
+        return to_response(await pool.write("graph", (request.method, graph, body, kind)))
+
+
+class HeadAsGet:
+    """ASGI middleware: HEAD is answered as GET is, without the body (RFC 9110, 9.3.2), on every
+    route that does not answer HEAD itself (the Graph Store does, without writing the graph out).
+    Link checkers and Linked-Data clients ask HEAD first; FastAPI's GET routes answer it with 405."""
+
+    def __init__(self, app, own: tuple[str, ...] = (GRAPH_STORE_PATH,)) -> None:
+        self.app = app
+        self.own = own
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD" or scope["path"] in self.own:
+            await self.app(scope, receive, send)
+            return
+
+        async def headless(message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headless)
+
+
+def create_app(store: pyoxigraph.Store, settings: Settings | None = None, *, root: Path = ROOT,
+               started: Callable[[], object] | None = None) -> FastAPI:
+    """The service over `store`; its worker processes start and stop with the app's lifespan.
+
+    `started` runs once they are up (kg.service.server settles the server process's memory there)."""
+    settings = settings or Settings()
+    pool = WorkerPool(store, settings)
+    # SERVICE goes out through our relay from an embedded store; a remote store federates itself.
+    relay = Relay.from_settings(settings) if isinstance(store, pyoxigraph.Store) else None
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        pool.start()
+        if relay is not None:
+            relay.start()  # after the fork: the zygote needs no copy of its thread
+        if started is not None:
+            started()
+        try:
+            yield
+        finally:
+            if relay is not None:
+                relay.close()
+            pool.close()
+
+    app = FastAPI(title="Deir ez-Zor 2024 knowledge graph", lifespan=lifespan,
+                  docs_url=None, redoc_url=None, openapi_url="/openapi.json")
+    openapi.install(app)
+    app.state.pool = pool
+    app.state.relay = relay
+    app.state.settings = settings
+    _errors(app, settings)
+    web = Pages(pool, settings, root)
+    _sparql_routes(app, pool, settings, web, cache_counts=isinstance(store, pyoxigraph.Store))
+    _graph_store_routes(app, pool, settings)
+    app.include_router(web.router)
+    app.include_router(Explorer(pool, root, settings.explorer_max_items).router)
+    web.mount_static(app)
+
+    @app.get("/health")
+    async def health() -> dict:
+        return {"status": "ok", "workers": settings.workers, "idle_workers": pool.idle}
+
+    app.add_middleware(HeadAsGet)
+    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
+                       allow_headers=["Accept", "Content-Type"], allow_credentials=False)
+    app.add_middleware(TrimAfterLargeResponses)
+    app.add_middleware(AccessLog)
+    return app

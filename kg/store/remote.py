@@ -1,0 +1,297 @@
+"""A store backed by a remote SPARQL endpoint (`kg serve --sparql-endpoint URL`): the methods of
+pyoxigraph.Store that kg.store.embedded, kg.sparql.named and kg.stats call, answered over the SPARQL 1.1
+Protocol, so the workers, the policy checks and the pages work on it unchanged.
+"""
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+import httpx
+import pyoxigraph as ox
+from pyparsing import ParseException
+from rdflib.plugins.sparql.algebra import translatePrologue
+from rdflib.plugins.sparql.parser import parseQuery
+
+from kg.rdf import has_blank_node
+
+ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
+"""What we ask the endpoint for; the answer's media type tells a result's kind, never the query."""
+INSERT_BATCH = 20_000
+"""Triples per INSERT DATA request (`kg push --update`, and writes to a remote store): Fuseki takes
+bodies of a few MB comfortably; Virtuoso needs fewer (see README, `kg push --batch`)."""
+
+_TOKENS = re.compile(
+    r'''(?P<comment>\#[^\n]*)
+    |(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'
+               |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+    |(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+    |(?P<var>[?$]\w+)
+    |(?P<word>[^\W\d]\w*(?:[-.]\w+)*(?::[\w\-.%:]*)?|:[\w\-.%:]*)
+    |(?P<open>\{)|(?P<close>\})
+    |(?P<other>.)''',
+    re.S | re.X,
+)
+
+
+def shown(url: str | httpx.URL) -> str:
+    """A URL fit for messages: without user name or password.
+
+    >>> shown("http://admin:secret@localhost:3030/ds/data?graph=x")
+    'http://localhost:3030/ds/data?graph=x'
+    """
+    return str(httpx.URL(url).copy_with(username=None, password=None))
+
+
+class RemoteError(Exception):
+    """The endpoint failed (unreachable, timed out, answered an error): a 502 or 504 for clients."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def where_brace(text: str) -> tuple[int, int | None]:
+    """Index of the `{` opening the WHERE pattern of a query (skipping a CONSTRUCT template,
+    strings, IRIs and comments), -1 when there is none; and for the short form CONSTRUCT WHERE
+    { ... }, the index of that WHERE (else None).
+
+    >>> q = 'CONSTRUCT { ?s ?p "{" } WHERE { ?s ?p ?o }'
+    >>> q[where_brace(q)[0]:]
+    '{ ?s ?p ?o }'
+    >>> q = 'PREFIX x: <http://x/#> # {\\nSELECT * { ?s x:p ?o }'
+    >>> q[where_brace(q)[0]:]
+    '{ ?s x:p ?o }'
+    >>> where_brace('CONSTRUCT WHERE { ?s ?p ?o }')
+    (16, 10)
+    """
+    form, last_word, last_at, depth, skipped_template = None, None, 0, 0, False
+    for match in _TOKENS.finditer(text):
+        kind = match.lastgroup
+        if kind == "word" and depth == 0 and ":" not in match.group():
+            last_word, last_at = match.group().lower(), match.start()
+            if form is None and last_word in ("select", "construct", "describe", "ask"):
+                form = last_word
+        elif kind == "open":
+            if depth == 0:
+                if form == "construct" and not skipped_template:
+                    if last_word == "where":
+                        return match.start(), last_at
+                    skipped_template = True
+                else:
+                    return match.start(), None
+            depth += 1
+        elif kind == "close":
+            depth -= 1
+    return -1, None
+
+
+def _closing(text: str, at: int) -> int:
+    """Index of the `}` closing the group opened at `at`."""
+    depth = 0
+    for match in _TOKENS.finditer(text, at):
+        if match.lastgroup == "open":
+            depth += 1
+        elif match.lastgroup == "close":
+            depth -= 1
+            if depth == 0:
+                return match.start()
+    raise SyntaxError("unbalanced braces in the query")
+
+
+def with_values(text: str, substitutions: dict[ox.Variable, ox.NamedNode | ox.Literal]) -> str:
+    """The query with its substitutions as a VALUES block opening its WHERE pattern: bound
+    before the rest of the pattern is evaluated, as pyoxigraph's substitutions are. Terms are
+    written by pyoxigraph (N-Triples syntax), never pasted from input.
+
+    >>> r = {ox.Variable("r"): ox.NamedNode("http://x/a")}
+    >>> with_values("SELECT ?r ?o WHERE { ?r ?p ?o }", r)
+    'SELECT ?r ?o WHERE { VALUES (?r) { (<http://x/a>) } ?r ?p ?o }'
+    >>> with_values("CONSTRUCT WHERE { ?r ?p ?o }", r)
+    'CONSTRUCT { ?r ?p ?o } WHERE { VALUES (?r) { (<http://x/a>) } ?r ?p ?o }'
+    """
+    if not substitutions:
+        return text
+    at, short_where = where_brace(text)
+    if at < 0:
+        raise SyntaxError("cannot bind parameters: the query has no WHERE pattern")
+    if short_where is not None:  # CONSTRUCT WHERE { T } is CONSTRUCT { T } WHERE { T }
+        template = text[at:_closing(text, at) + 1]
+        text = f"{text[:short_where]}{template} {text[short_where:]}"
+        at += len(template) + 1
+    names = " ".join(str(variable) for variable in substitutions)
+    values = " ".join(str(term) for term in substitutions.values())
+    return f"{text[:at + 1]} VALUES ({names}) {{ ({values}) }}{text[at + 1:]}"
+
+
+@lru_cache(maxsize=256)
+def dataset_clause(text: str, base_iri: str | None = None) -> tuple[list[str], list[str]] | None:
+    """The IRIs of a query's FROM and FROM NAMED clauses, None without any. Sent again as
+    default-graph-uri/named-graph-uri (the same dataset, so the same answer), because Oxigraph
+    server started with --union-default-graph ignores FROM but honours the protocol's dataset.
+
+    >>> dataset_clause("PREFIX g: <http://g/> SELECT * FROM g:a FROM NAMED <http://b> { ?s ?p ?o }")
+    (['http://g/a'], ['http://b'])
+    """
+    try:
+        tree = parseQuery(text)
+    except (ParseException, RecursionError):  # the endpoint will report it
+        return None
+    if "datasetClause" not in tree[1]:
+        return None
+    prologue = translatePrologue(tree[0], base_iri)
+    found: tuple[list[str], list[str]] = ([], [])
+    for clause in tree[1]["datasetClause"]:
+        named = "named" in clause
+        found[named].append(str(prologue.absolutize(clause["named" if named else "default"])))
+    return found
+
+
+class RemoteStore:
+    """A SPARQL endpoint seen as a store. The endpoint's default graph must be the union of its
+    named graphs (Oxigraph `--union-default-graph`, Fuseki `unionDefaultGraph`, Virtuoso's default),
+    as the embedded store's is; a query naming its own dataset is sent as it is.
+    """
+
+    def __init__(self, query_url: str, update_url: str | None = None, *, timeout: float = 30.0,
+                 auth: httpx.Auth | None = None) -> None:
+        self.query_url = query_url
+        self.update_url = update_url
+        self.timeout = timeout
+        self._auth = auth
+        self._client: httpx.Client | None = None
+        self._pid = 0
+
+    def __repr__(self) -> str:
+        return f"RemoteStore({shown(self.query_url)!r})"
+
+    def __enter__(self) -> RemoteStore:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close this process's connections (a later call opens new ones)."""
+        if self._client is not None and self._pid == os.getpid():
+            self._client.close()
+        self._client = None
+
+    @property
+    def client(self) -> httpx.Client:
+        # One client per process: workers are forked, and a connection must not be shared.
+        if self._client is None or self._pid != os.getpid():
+            self._client = httpx.Client(timeout=self.timeout, auth=self._auth,
+                                        headers={"user-agent": "deir-ez-zor-kg"})
+            self._pid = os.getpid()
+        return self._client
+
+    def _post(self, url: str, data: dict | None = None, headers: dict | None = None,
+              content: bytes | None = None) -> httpx.Response:
+        where = shown(url)
+        try:
+            response = self.client.post(url, data=data, content=content, headers=headers)
+        except httpx.TimeoutException:
+            raise RemoteError(504, f"{where} did not answer within {self.timeout:g} s") from None
+        except httpx.TransportError as error:
+            raise RemoteError(502, f"cannot reach {where}: {error or type(error).__name__}") from None
+        if response.status_code == 400:
+            raise SyntaxError(f"{where} answered 400: {response.text[:1000]}")
+        if response.status_code >= 300:
+            raise RemoteError(502, f"{where} answered {response.status_code} {response.reason_phrase}: "
+                                   f"{response.text[:500]}")
+        return response
+
+    def query(self, query: str, *, base_iri: str | None = None, substitutions: dict | None = None,
+              use_default_graph_as_union: bool = False, default_graph: Iterable | None = None,
+              named_graphs: Iterable | None = None):
+        """Like pyoxigraph.Store.query: QuerySolutions, QueryBoolean or a list of triples."""
+        text = with_values(query, substitutions or {})
+        if base_iri:
+            text = f"BASE {ox.NamedNode(base_iri)}\n{text}"
+        data: dict = {"query": text}
+        if default_graph is None and named_graphs is None and not use_default_graph_as_union \
+                and "from" in text.lower():
+            default_graph, named_graphs = (
+                [ox.NamedNode(iri) for iri in iris] for iris in dataset_clause(text) or ((), ()))
+            default_graph = default_graph or None
+            named_graphs = named_graphs or None
+        if default_graph is not None or named_graphs is not None:
+            data["default-graph-uri"] = [g.value for g in default_graph or ()]
+            data["named-graph-uri"] = [g.value for g in named_graphs or ()]
+        response = self._post(self.query_url, data, {"accept": ACCEPT})
+        media = response.headers.get("content-type", "").split(";")[0].strip()
+        results_format = ox.QueryResultsFormat.from_media_type(media)
+        if results_format is not None:
+            return ox.parse_query_results(response.content, format=results_format)
+        rdf_format = ox.RdfFormat.from_media_type(media)
+        if rdf_format is None:
+            raise RemoteError(502, f"{shown(self.query_url)} answered in an unreadable format {media!r}")
+        return [quad.triple for quad in ox.parse(response.content, format=rdf_format)]
+
+    def update(self, update: str, *, base_iri: str | None = None) -> None:
+        if self.update_url is None:
+            raise RemoteError(502, f"no update endpoint was given for {shown(self.query_url)}")
+        text = f"BASE {ox.NamedNode(base_iri)}\n{update}" if base_iri else update
+        self._post(self.update_url, content=text.encode(),
+                   headers={"content-type": "application/sparql-update"})
+
+    def contains_named_graph(self, graph: ox.NamedNode) -> bool:
+        return bool(self.query("ASK { GRAPH ?g { } }", substitutions={ox.Variable("g"): graph}))
+
+    def clear_graph(self, graph: ox.NamedNode | ox.DefaultGraph) -> None:
+        self.update("CLEAR SILENT DEFAULT" if isinstance(graph, ox.DefaultGraph) else f"CLEAR SILENT GRAPH {graph}")
+
+    def remove_graph(self, graph: ox.NamedNode) -> None:
+        self.update(f"DROP SILENT GRAPH {graph}")
+
+    def extend(self, quads: Iterable[ox.Quad]) -> None:
+        by_graph: dict[ox.NamedNode | ox.DefaultGraph, list[ox.Triple]] = {}
+        for quad in quads:
+            by_graph.setdefault(quad.graph_name, []).append(quad.triple)
+        for graph, triples in by_graph.items():
+            for batch in batches(triples, INSERT_BATCH):
+                self.update(insert_data(graph, batch))
+
+    def flush(self) -> None:
+        """Nothing to do: the endpoint commits each update."""
+
+    def check(self) -> None:
+        """Fail early (RemoteError) when the endpoint does not answer a trivial query."""
+        self.query("ASK { }")
+
+
+def batches(triples: Iterable[ox.Triple], size: int) -> Iterable[list[ox.Triple]]:
+    """The triples in lists of `size` at most, except that every triple holding a blank node is
+    in the last list: a blank node's identity does not outlive the request that carries it."""
+    plain: list[ox.Triple] = []
+    blank: list[ox.Triple] = []
+    for triple in triples:
+        if has_blank_node(triple):
+            blank.append(triple)
+        else:
+            plain.append(triple)
+            if len(plain) == size:
+                yield plain
+                plain = []
+    if plain:
+        yield plain
+    if blank:
+        yield blank
+
+
+def insert_data(graph: ox.NamedNode | ox.DefaultGraph, triples: list[ox.Triple]) -> str:
+    """An update adding triples to one graph, written by pyoxigraph (N-Triples lines are valid
+    SPARQL triples): INSERT DATA, or INSERT ... WHERE {} when blank nodes are among them, which
+    every store takes while Virtuoso refuses blank nodes in INSERT DATA.
+
+    >>> t = ox.Triple(ox.BlankNode("b"), ox.NamedNode("http://x/p"), ox.Literal("1"))
+    >>> insert_data(ox.NamedNode("http://x/g"), [t])
+    'INSERT { GRAPH <http://x/g> {\\n_:b <http://x/p> "1" .\\n} } WHERE {}'
+    """
+    body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode()
+    blank = any(has_blank_node(t) for t in triples)
+    template = f"{{\n{body}}}" if isinstance(graph, ox.DefaultGraph) else f"{{ GRAPH {graph} {{\n{body}}} }}"
+    return f"INSERT {template} WHERE {{}}" if blank else f"INSERT DATA {template}"

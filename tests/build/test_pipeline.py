@@ -1,0 +1,158 @@
+"""The build: deterministic, atomic, and clear about bad input."""
+from __future__ import annotations
+
+import gc
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from kg.build import pipeline as build_mod
+from kg.errors import ParseError
+from tests.conftest import ROOT
+
+
+def test_build_writes_every_dist_file(dist):
+    assert sorted(p.name for p in dist.iterdir()) == sorted([*build_mod.DIST_FILES, build_mod.BUILT_FROM])
+    assert build_mod.built_from(dist) == (ROOT / "graph").resolve()
+
+
+def test_two_builds_are_byte_identical(built, dist, tmp_path):
+    again = tmp_path / "dist"
+    build_mod.write_dist(build_mod.build(ROOT, reasoner=False), again)
+    for name in build_mod.DIST_FILES:
+        assert (again / name).read_bytes() == (dist / name).read_bytes(), name
+
+
+def test_builds_in_processes_with_other_hash_seeds_are_identical(tmp_path):
+    outputs = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"dist-{seed}"
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-m", "kg", "--root", str(ROOT), "--dist", str(out), "build", "--no-reasoner"],
+                       check=True, env=env, capture_output=True)
+        outputs.append({n: (out / n).read_bytes() for n in build_mod.DIST_FILES})
+    assert outputs[0] == outputs[1]
+
+
+def copy_project(tmp_path):
+    project = tmp_path / "project"
+    for folder in ("ontology", "graph", "shapes", "queries"):
+        shutil.copytree(ROOT / folder, project / folder)
+    return project
+
+
+def test_a_syntax_error_names_file_and_line_and_writes_nothing(tmp_path, dist):
+    project = copy_project(tmp_path)
+    out = project / "dist"
+    shutil.copytree(dist, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    with (project / "graph" / "broken.ttl").open("w") as f:
+        f.write("@prefix dzr: <https://w3id.org/deir-ez-zor-2024/resource/> .\n\ndzr:a dzr:b \"unterminated .\n")
+    with pytest.raises(ParseError) as failure:
+        build_mod.write_dist(build_mod.build(project), out)
+    assert failure.value.path == "graph/broken.ttl" and failure.value.line == 3
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_the_cyclic_collector_is_off_during_the_build_and_back_after(tmp_path):
+    seen = []
+    progress = lambda stage, seconds: seen.append((stage, gc.isenabled()))  # noqa: E731
+    build_mod.write_dist(build_mod.build(ROOT, reasoner=False, progress=progress), tmp_path / "dist", progress=progress)
+    assert [stage for stage, _ in seen] == ["parse", "materialise", "validate", "serialise"]
+    assert not any(enabled for _, enabled in seen)
+    assert gc.isenabled()
+    # Back after a failed build too; and a caller that had it off finds it off.
+    graph = tmp_path / "graph"
+    graph.mkdir()
+    (graph / "broken.ttl").write_text("this is not turtle\n")
+    with pytest.raises(ParseError):
+        build_mod.build(ROOT, graph_dir=graph)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        build_mod.build(ROOT, reasoner=False)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+def test_cli_exit_codes_data_error_1_usage_error_2(tmp_path):
+    project = copy_project(tmp_path)
+    (project / "graph" / "broken.ttl").write_text("this is not turtle\n")
+    run = lambda *a: subprocess.run([sys.executable, "-m", "kg", "--root", str(project), *a],  # noqa: E731
+                                    capture_output=True, text=True)
+    bad = run("validate", "--no-reasoner")
+    assert bad.returncode == 1 and "graph/broken.ttl:1" in bad.stderr
+    assert run("export", "--format", "nonsense").returncode == 2
+    assert run("no-such-command").returncode == 2
+
+
+def test_an_unwritable_output_folder_is_a_clear_error(built, tmp_path):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the build's parent folder should be\n")
+    with pytest.raises(build_mod.BuildError, match="cannot write the build"):
+        build_mod.write_dist(built, blocker / "dist")
+    assert blocker.read_text().startswith("a file")
+
+
+def test_stale_detection_follows_source_changes(tmp_path, built):
+    project = copy_project(tmp_path)
+    build_mod.write_dist(built, project / "dist")
+    assert not build_mod.is_stale(project, project / "dist")
+    source = project / "graph" / "actors.ttl"
+    later = (project / "dist" / "dataset.nq").stat().st_mtime + 10
+    os.utime(source, (later, later))
+    assert build_mod.is_stale(project, project / "dist")
+
+
+def _foreign_dist(tmp_path, dist):
+    """A project whose dist/ holds a build of other data (another project's), older than its sources."""
+    project = copy_project(tmp_path)
+    out = project / "dist"
+    shutil.copytree(dist, out)
+    later = max(p.stat().st_mtime for p in out.iterdir()) + 10
+    os.utime(project / "graph" / "actors.ttl", (later, later))
+    assert build_mod.is_stale(project, out)
+    return project, out
+
+
+def test_a_build_of_other_data_is_used_as_it_is_not_rebuilt_over(tmp_path, dist, caplog):
+    project, out = _foreign_dist(tmp_path, dist)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    assert build_mod.ensure_built(project, out) == out
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert f"holds a build of {(ROOT / 'graph').resolve()}, not of {(project / 'graph').resolve()}" in caplog.text
+
+
+def test_an_incomplete_build_of_other_data_is_an_error_that_writes_nothing(tmp_path, dist):
+    project, out = _foreign_dist(tmp_path, dist)
+    (out / "graph.jsonld").unlink()
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    with pytest.raises(build_mod.BuildError, match="holds an incomplete build of .*; it is not rebuilt over"):
+        build_mod.ensure_built(project, out)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_a_stale_build_of_this_projects_data_is_rebuilt(tmp_path, built):
+    project = copy_project(tmp_path)
+    out = project / "dist"
+    build_mod.write_dist(build_mod.build(project, reasoner=False), out)
+    earlier = (project / "graph" / "actors.ttl").stat().st_mtime - 100
+    for written in out.iterdir():
+        os.utime(written, (earlier, earlier))
+    assert build_mod.is_stale(project, out)
+    build_mod.ensure_built(project, out)
+    assert not build_mod.is_stale(project, out)
+    assert build_mod.built_from(out) == (project / "graph").resolve()
+
+
+def test_export_of_a_build_of_other_data_exports_that_build(tmp_path, dist):
+    project, out = _foreign_dist(tmp_path, dist)
+    done = subprocess.run([sys.executable, "-m", "kg", "--root", str(project), "--dist", str(out), "export",
+                           "--format", "turtle"], capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == (out / "graph.ttl").read_bytes()
+    assert b"used as it is" in done.stderr

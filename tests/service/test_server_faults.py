@@ -1,0 +1,112 @@
+"""`python -m kg.service.server` (what `kg serve` runs) as a process: a port in use, SIGTERM with and
+without a query running, a killed server, and its flags.
+
+Decided and documented: a query whose worker dies answers 502 (tests/service/test_limits.py).
+"""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+import httpx
+
+from tests.hardening_fixtures import alive, descendants, start_server
+from tests.service_fixtures import HEAVY, SERVICE_DATA
+
+
+def _gone_within(pids: list[int], seconds: float) -> list[int]:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and any(alive(pid) for pid in pids):
+        time.sleep(0.02)
+    return [pid for pid in pids if alive(pid)]
+
+
+def _query_in_background(url: str, query: str) -> threading.Thread:
+    def run() -> None:
+        try:
+            httpx.get(url + "/sparql", params={"query": query}, timeout=30)
+        except httpx.HTTPError:
+            pass  # the server went away under it: what these tests do
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    time.sleep(0.3)
+    return thread
+
+
+def test_port_in_use_is_named_and_exits_non_zero(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        run = subprocess.run([sys.executable, "-m", "kg.service.server", str(SERVICE_DATA), "--port", str(port)],
+                             capture_output=True, text=True, timeout=30)
+    assert run.returncode == 1
+    # Said before the store is loaded, and without claiming to serve first.
+    assert f"kg serve: cannot listen on 127.0.0.1:{port}: Address already in use" in run.stderr
+    assert "serving" not in run.stderr
+    leftovers = [pid for pid in os.listdir("/proc") if pid.isdigit() and _cmdline_has(int(pid), f"--port\0{port}")]
+    assert leftovers == []
+
+
+def test_a_port_out_of_range_is_a_usage_error():
+    result = subprocess.run([sys.executable, "-m", "kg.service.server", str(SERVICE_DATA), "--port", "99999"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "--port 99999 is not a TCP port (1-65535)" in result.stderr
+
+
+def _cmdline_has(pid: int, text: str) -> bool:
+    try:
+        with open(f"/proc/{pid}/cmdline") as cmdline:
+            return text in cmdline.read() and alive(pid)
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+
+
+def test_sigterm_stops_server_and_workers_within_a_second(tmp_path):
+    process, _ = start_server(SERVICE_DATA, tmp_path / "server.log")
+    family = descendants(process.pid)
+    assert len(family) >= 3  # the zygote and two workers
+    started = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=5)
+    assert time.monotonic() - started < 1.0
+    assert _gone_within(family, 0.5) == []
+    assert "Application shutdown complete" in (tmp_path / "server.log").read_text()
+
+
+def test_sigterm_with_a_query_running_stops_within_a_second(tmp_path):
+    process, url = start_server(SERVICE_DATA, tmp_path / "server.log")
+    family = descendants(process.pid)
+    _query_in_background(url, HEAVY)
+    started = time.monotonic()
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=5)
+    assert time.monotonic() - started < 1.0
+    assert _gone_within(family, 0.5) == []
+
+
+def test_killed_server_takes_its_busy_workers_along(tmp_path):
+    process, url = start_server(SERVICE_DATA, tmp_path / "server.log")
+    family = descendants(process.pid)
+    _query_in_background(url, HEAVY)
+    process.kill()
+    process.wait(timeout=5)
+    assert _gone_within(family, 1.0) == []
+
+
+def test_result_size_flag_caps_results(tmp_path):
+    process, url = start_server(SERVICE_DATA, tmp_path / "server.log", "--max-result-bytes", "5000")
+    try:
+        big = httpx.get(url + "/sparql", params={"query": "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }"}, timeout=10)
+        small = httpx.get(url + "/sparql", params={"query": "ASK {}"}, timeout=10)
+    finally:
+        process.terminate()
+        process.wait(timeout=5)
+    assert big.status_code == 413 and "5000 bytes" in big.text
+    assert small.status_code == 200
