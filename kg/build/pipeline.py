@@ -20,7 +20,7 @@ from kg.build import export
 from kg.build import reasoning
 from kg.build import validate
 from kg.linking import labels as wikidata_labels
-from kg.errors import BuildError, ValidationFailed
+from kg.errors import BuildError, UsageError, ValidationFailed
 from kg.namespaces import GRAPH_ASSERTED, GRAPH_INFERRED, GRAPH_ONTOLOGY
 from kg.rdf import read_quads, to_graph
 
@@ -173,9 +173,55 @@ def build(
     return built
 
 
+def _ours(folder: Path) -> bool:
+    """A folder a build wrote: nothing in it but files of DIST_FILES and BUILT_FROM."""
+    return all(p.name in DIST_FILES or p.name == BUILT_FROM for p in folder.iterdir())
+
+
+def check_target(dist: Path) -> None:
+    """Refuse to build into a path that is not ours to replace: a file, a link, or a folder that
+    holds anything but an earlier build. A new or empty folder is fine."""
+    if dist.is_symlink() or (dist.exists() and not dist.is_dir()):
+        raise UsageError(f"{dist} is not a folder: the build replaces its --dist folder whole, so it "
+                         f"must be a new or empty folder or an earlier build")
+    if dist.is_dir() and not _ours(dist):
+        others = sorted(p.name for p in dist.iterdir() if p.name not in DIST_FILES and p.name != BUILT_FROM)
+        shown = ", ".join(others[:5]) + (", ..." if len(others) > 5 else "")
+        raise UsageError(f"{dist} holds files that are not a build ({shown}): the build replaces its "
+                         f"--dist folder whole, so name a new or empty folder, or an earlier build")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _clear_interrupted(dist: Path) -> None:
+    """What a build killed midway left beside dist/: its half-written folder is removed, and the
+    build it had moved aside is put back when nothing replaced it. Only folders named as
+    write_dist names them, of a process that is gone, holding nothing but build files."""
+    for kind in ("tmp", "old"):
+        for leftover in sorted(dist.parent.glob(f".{dist.name}.{kind}-*")):
+            pid = leftover.name.rsplit("-", 1)[-1]
+            if not pid.isdigit() or _alive(int(pid)) or not leftover.is_dir() or not _ours(leftover):
+                continue
+            if kind == "old" and not dist.exists():
+                log.warning("putting back the build that an interrupted build had moved to %s", leftover)
+                leftover.rename(dist)
+            else:
+                shutil.rmtree(leftover, ignore_errors=True)
+
+
 @collector_paused()
 def write_dist(built: Built, dist: Path, *, progress: Progress | None = None) -> None:
     """Write every file of DIST_FILES into `dist`, replacing it only once all are written."""
+    check_target(dist)
+    _clear_interrupted(dist)
     t = time.perf_counter()
     quads = export.canonical_quads(built.quads())
     tmp = dist.with_name(f".{dist.name}.tmp-{os.getpid()}")
@@ -225,6 +271,7 @@ def ensure_built(root: Path, dist: Path | None = None, *, progress: Progress | N
     as it is, never rebuilt over with this project's data; if it is incomplete, that is an error.
     """
     dist = dist or root / "dist"
+    check_target(dist)
     source, ours = built_from(dist), (root / "graph").resolve()
     if source is not None and source != ours:
         if all((dist / name).is_file() for name in DIST_FILES):

@@ -19,6 +19,9 @@ log = logging.getLogger(__name__)
 STAMP_FILE = "kg-source.sha256"
 """In an on-disk store, the digest of the files it was loaded from: a later start reuses it."""
 
+OWNER_FILE = "kg-store.txt"
+"""In an on-disk store, the mark that we made it, so that it is ours to clear and reload."""
+
 
 DATASET_FILE = "dataset.nq"
 
@@ -111,11 +114,28 @@ def _in_memory(found: list[Source]) -> ox.Store:
     return store
 
 
+def _claim(store_dir: Path) -> None:
+    """Make `store_dir` ours, or refuse it: loading clears the store, so a folder is only used when
+    it is new, empty, or a store we made (it holds OWNER_FILE)."""
+    if store_dir.exists() and not store_dir.is_dir():
+        raise UsageError(f"--store-dir {store_dir} is not a folder; name a new or empty folder, or a "
+                         f"store an earlier start made")
+    ours = (store_dir / OWNER_FILE).exists() or (store_dir / STAMP_FILE).exists()  # (stores made before the mark)
+    if store_dir.is_dir() and not ours and any(store_dir.iterdir()):
+        raise UsageError(f"--store-dir {store_dir} holds files of something else: loading would clear "
+                         f"them; name a new or empty folder, or a store an earlier start made")
+    store_dir.mkdir(parents=True, exist_ok=True)
+    owner = store_dir / OWNER_FILE
+    if not owner.exists():
+        owner.write_text("An on-disk store made by `kg serve --store-dir`; it is cleared and reloaded "
+                         "whenever its sources change.\n", encoding="utf-8")
+
+
 def open_dataset(found: list[Source], store_dir: Path | None = None) -> ox.Store:
     """A store holding every source: in memory, or on disk and reused while they are unchanged."""
     if store_dir is None:
         return _in_memory(found)
-    store_dir.mkdir(parents=True, exist_ok=True)
+    _claim(store_dir)
     stamp = store_dir / STAMP_FILE
     digest = _fingerprint(found)
     store = ox.Store(str(store_dir))

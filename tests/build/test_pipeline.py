@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from kg.build import pipeline as build_mod
-from kg.errors import ParseError
+from kg.errors import ParseError, UsageError
 from tests.conftest import ROOT
 
 
@@ -156,3 +156,72 @@ def test_export_of_a_build_of_other_data_exports_that_build(tmp_path, dist):
     assert done.returncode == 0, done.stderr
     assert done.stdout == (out / "graph.ttl").read_bytes()
     assert b"used as it is" in done.stderr
+
+
+def test_dist_naming_a_file_is_refused_and_the_file_left_as_it_was(tmp_path, built):
+    target = tmp_path / "important.txt"
+    target.write_text("mine\n")
+    done = subprocess.run([sys.executable, "-m", "kg", "--root", str(ROOT), "--dist", str(target), "stats"],
+                          capture_output=True, text=True)
+    assert done.returncode == 2
+    assert "important.txt is not a folder" in done.stderr
+    assert target.read_text() == "mine\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["important.txt"]
+
+
+def test_dist_naming_a_folder_of_other_files_is_refused_and_nothing_moved(tmp_path, built):
+    target = tmp_path / "papers"
+    target.mkdir()
+    (target / "notes.md").write_text("mine\n")
+    with pytest.raises(UsageError, match=r"holds files that are not a build \(notes\.md\)"):
+        build_mod.write_dist(built, target)
+    assert [p.name for p in target.iterdir()] == ["notes.md"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["papers"]
+
+
+def test_a_new_or_empty_folder_and_an_earlier_build_are_written(tmp_path, built):
+    (tmp_path / "empty").mkdir()
+    for target in (tmp_path / "empty", tmp_path / "new" / "dist", tmp_path / "empty"):
+        build_mod.write_dist(built, target)
+        assert sorted(p.name for p in target.iterdir()) == sorted([*build_mod.DIST_FILES, build_mod.BUILT_FROM])
+
+
+def _dead_pid() -> int:
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_what_an_interrupted_build_left_is_cleared_by_the_next(tmp_path, built):
+    dist = tmp_path / "dist"
+    build_mod.write_dist(built, dist)
+    pid = _dead_pid()
+    half = tmp_path / f".dist.tmp-{pid}"
+    half.mkdir()
+    (half / "graph.ttl").write_text("half written")
+    build_mod.write_dist(built, dist)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
+
+
+def test_a_build_an_interrupted_build_moved_aside_is_put_back(tmp_path, built, caplog):
+    dist = tmp_path / "dist"
+    build_mod.write_dist(built, dist)
+    before = {p.name: p.read_bytes() for p in dist.iterdir()}
+    moved = tmp_path / f".dist.old-{_dead_pid()}"
+    dist.rename(moved)
+    with caplog.at_level("WARNING"):
+        build_mod.write_dist(built, dist)
+    assert "putting back the build" in caplog.text
+    assert {p.name: p.read_bytes() for p in dist.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dist"]
+
+
+def test_leftovers_of_a_running_build_or_with_other_files_are_not_touched(tmp_path, built):
+    dist = tmp_path / "dist"
+    running = tmp_path / f".dist.tmp-{os.getppid()}"  # a process that is alive: the test's parent
+    running.mkdir()
+    foreign = tmp_path / f".dist.old-{_dead_pid()}"
+    foreign.mkdir()
+    (foreign / "thesis.tex").write_text("mine")
+    build_mod.write_dist(built, dist)
+    assert running.is_dir() and (foreign / "thesis.tex").read_text() == "mine"

@@ -116,6 +116,30 @@ def test_on_disk_store_is_reused_until_a_file_changes(tmp_path):
     assert len(datasets.open_dataset(datasets.sources(None, [path]), store_dir)) == 2
 
 
+
+def test_a_store_dir_of_other_files_is_refused_and_left_as_it_was(tmp_path):
+    path = tmp_path / "data.nt"
+    path.write_bytes(ox.serialize(TRIPLES[:1], format=ox.RdfFormat.N_TRIPLES))
+    theirs = tmp_path / "theirs"
+    theirs.mkdir()
+    (theirs / "CURRENT").write_text("someone else's database\n")
+    with pytest.raises(UsageError, match="holds files of something else"):
+        datasets.open_dataset(datasets.sources(None, [path]), theirs)
+    assert [p.name for p in theirs.iterdir()] == ["CURRENT"]
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("mine\n")
+    with pytest.raises(UsageError, match="is not a folder"):
+        datasets.open_dataset(datasets.sources(None, [path]), a_file)
+    assert a_file.read_text() == "mine\n"
+
+
+def test_an_empty_store_dir_is_taken_and_marked_as_ours(tmp_path):
+    path = tmp_path / "data.nt"
+    path.write_bytes(ox.serialize(TRIPLES[:1], format=ox.RdfFormat.N_TRIPLES))
+    (tmp_path / "store").mkdir()
+    store = datasets.open_dataset(datasets.sources(None, [path]), tmp_path / "store")
+    assert len(store) == 1 and (tmp_path / "store" / datasets.OWNER_FILE).is_file()
+
 def kg(*args):
     env = {**os.environ, "COLUMNS": "100"}
     return subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True,
