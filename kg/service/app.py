@@ -19,6 +19,7 @@ from kg.service import describe
 from kg.service import openapi
 from kg.pages import resource as pages
 from kg.service.accesslog import AccessLog
+from kg.service.headers import SecurityHeaders
 from kg.pages.explorer import Explorer
 from kg.store.memory import TrimAfterLargeResponses
 from kg.sparql.policy import Refused, check_query, check_update
@@ -283,5 +284,6 @@ def create_app(store: pyoxigraph.Store, settings: Settings | None = None, *, roo
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
                        allow_headers=["Accept", "Content-Type"], allow_credentials=False)
     app.add_middleware(TrimAfterLargeResponses)
+    app.add_middleware(SecurityHeaders)
     app.add_middleware(AccessLog)
     return app

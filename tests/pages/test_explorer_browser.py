@@ -209,3 +209,20 @@ def test_the_network_of_a_graph_without_support_relations_says_so(browser, tmp_p
         assert [p.text for p in css(browser, "#explorer-chart .explorer-nothing")] == [
             "No support relations to draw in this graph."]
         assert page_errors(browser) == []
+
+
+@pytest.mark.parametrize("path, ready", [
+    ("/", "#yasgui .yasgui, #plain-query:not([hidden])"), ("/network", "#explorer-chart[data-drawn='true']"),
+    ("/timeline", "#explorer-chart[data-drawn='true']"), ("/map", "#explorer-chart[data-drawn='true']"),
+    ("/casualties", "#explorer-chart[data-drawn='true']"), ("/resource/syrian-democratic-forces", "h1"),
+    ("/search?q=Abu", "h1")])
+def test_pages_run_under_the_content_security_policy_without_a_violation(browser, site, path, ready):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get_log("browser")  # what earlier pages logged
+    browser.get(site + path)
+    WebDriverWait(browser, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, ready))
+    refused = [entry["message"] for entry in browser.get_log("browser")
+               if "Content Security Policy" in entry["message"]]
+    assert refused == []

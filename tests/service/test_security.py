@@ -290,3 +290,40 @@ def test_graph_term_of_pyoxigraph_is_unchanged():
     """pyoxigraph refuses IRIs with NUL or spaces: the graph parameters rely on it."""
     with pytest.raises(ValueError):
         pyoxigraph.NamedNode("urn:a\x00b")
+
+
+def _csp(response) -> dict[str, str]:
+    header = response.headers.get("content-security-policy", "")
+    return {part.split()[0]: part.strip() for part in header.split(";") if part.strip()}
+
+
+def test_every_html_page_carries_the_browser_hardening_headers(hostile):
+    """Every GET route that answers HTML: nosniff, a policy that allows only our own scripts and no
+    framing, and a referrer policy."""
+    pages = 0
+    for template, operations in hostile.get("/openapi.json").json()["paths"].items():
+        if "get" not in operations or "{" in template:
+            continue
+        response = hostile.get(template, headers=BROWSER)
+        if not response.headers.get("content-type", "").startswith("text/html"):
+            continue
+        pages += 1
+        assert response.headers["x-content-type-options"] == "nosniff", template
+        policy = _csp(response)
+        assert policy["script-src"] == "script-src 'self'", template
+        assert policy["frame-ancestors"] == "frame-ancestors 'none'", template
+        assert policy["default-src"] == "default-src 'self'", template
+        assert response.headers["referrer-policy"] == "same-origin", template
+    response = hostile.get("/resource/syrian-democratic-forces", headers=BROWSER)
+    assert _csp(response)["script-src"] == "script-src 'self'"
+    assert pages >= 5
+
+
+@pytest.mark.parametrize("path, accept", [("/sparql?query=ASK%7B%7D", "application/sparql-results+json"),
+                                          ("/health", "application/json"), ("/static/query.js", "*/*"),
+                                          ("/resource/nothing-here", "text/turtle"), ("/void", "text/turtle")])
+def test_every_answer_carries_nosniff_and_non_html_no_page_policy(hostile, path, accept):
+    response = hostile.get(path, headers={"Accept": accept})
+    assert response.headers["x-content-type-options"] == "nosniff"
+    if not response.headers.get("content-type", "").startswith("text/html"):
+        assert "content-security-policy" not in response.headers
