@@ -165,6 +165,8 @@ def build(
     # controlled values (dzo:DayPrecision ...) are typed there.
     data = None if large else to_graph(ontology + asserted + inferred)
     report = validate.validate(data, store, root / "shapes")
+    data_dir = graph_dir or root / "graph"
+    report = validate.locate(report, sorted(data_dir.glob("*.ttl")), data_dir.name)
     stage("validate", t)
     built = Built(ontology, asserted, inferred, report, timings, wikidata_labels.read(root),
                   (graph_dir or root / "graph").resolve())

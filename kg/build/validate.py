@@ -3,7 +3,7 @@ gathered into one report of findings.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -24,10 +24,13 @@ class Finding:
     focus: str
     path: str
     message: str
+    source: str = ""
+    """The data files that describe the focus node (graph/events.ttl ...), when known."""
 
     def line(self) -> str:
         where = self.focus + (f" {self.path}" if self.path else "")
-        return f"[{self.severity}] {self.rule}: {where}: {self.message}"
+        found_in = f" (in {self.source})" if self.source else ""
+        return f"[{self.severity}] {self.rule}: {where}{found_in}: {self.message}"
 
 
 @dataclass
@@ -49,6 +52,21 @@ class Report:
         warnings = len(shown) - len(self.violations)
         head = f"validation: {len(self.violations)} violation(s), {warnings} warning(s)"
         return "\n".join([head, *(f.line() for f in shown)])
+
+
+def locate(report: Report, files: list[Path], folder_name: str) -> Report:
+    """The report with each finding naming the files that state its focus node as a subject:
+    where a user goes to fix it. The files are read again, so only for a build that fails."""
+    if report.conforms:
+        return report
+    focus = {f.focus for f in report.findings if f.severity != "Info"}
+    where: dict[str, set[str]] = {}
+    for path in files:
+        display = f"{folder_name}/{path.name}"
+        for quad in read_quads(path, display=display):
+            if quad.subject.value in focus:
+                where.setdefault(quad.subject.value, set()).add(display)
+    return Report([replace(f, source=", ".join(sorted(where.get(f.focus, ())))) for f in report.findings])
 
 
 def load_shapes(shapes_dir: Path) -> rdflib.Graph:

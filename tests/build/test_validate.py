@@ -97,3 +97,14 @@ def test_the_failure_message_names_rule_focus_node_and_reason(tmp_path):
 def test_shapes_parse_as_shacl():
     shapes = load_shapes(ROOT / "shapes")
     assert isinstance(shapes, rdflib.Graph) and len(list(shapes.subjects(RDF.type, SH.NodeShape))) >= 10
+
+
+def test_a_violation_names_the_data_file_that_describes_its_node(tmp_path):
+    graph = tmp_path / "graph"
+    graph.mkdir()
+    shutil.copy(DATA / "broken" / "casualty-figure.ttl", graph / "losses.ttl")
+    with pytest.raises(ValidationFailed) as failure:
+        build_mod.build(ROOT, graph_dir=graph, reasoner=False)
+    violations = [f for f in failure.value.report.violations if f.focus.startswith("https://w3id.org/")]
+    assert violations and all(f.source == "graph/losses.ttl" for f in violations)
+    assert "(in graph/losses.ttl)" in str(failure.value)
