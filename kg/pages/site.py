@@ -13,7 +13,9 @@ from fastapi.templating import Jinja2Templates
 
 from kg import formats as conneg
 from kg.pages import resource as pages
-from kg.sparql.named import list_queries
+from kg.errors import UsageError
+from kg.sparql.named import bind, list_queries
+from kg.store.remote import with_values
 from kg.namespaces import BASE, PREFIXES
 from kg.sparql.policy import Refused
 from kg.settings import Settings
@@ -43,6 +45,7 @@ class Pages:
         self.templates.env.globals.update(short=pages.short, local_href=pages.local_href)
         self.router = APIRouter()
         self.router.add_api_route("/", self.query_page, methods=["GET"])
+        self.router.add_api_route("/queries/{name}", self.named_query, methods=["GET"])
         self.router.add_api_route("/resource/{slug:path}", self.resource, methods=["GET"])
         self.router.add_api_route("/ontology", self.ontology, methods=["GET"])
         self.router.add_api_route("/search", self.search, methods=["GET"])
@@ -58,8 +61,23 @@ class Pages:
 
     def query_page(self, request: Request) -> HTMLResponse:
         """The query editor (YASGUI when installed, a textarea otherwise) with the named queries."""
-        return self._page(request, "query.html", queries=list_queries(self.root), yasgui=self.yasgui,
+        # The explorer's own queries (explorer-*) feed its views; they are no questions of users.
+        questions = [q for q in list_queries(self.root) if not q.name.startswith("explorer-")]
+        return self._page(request, "query.html", queries=questions, yasgui=self.yasgui,
                           prefill=request.query_params.get("query", ""), prefixes=PREFIXES)
+
+    def named_query(self, request: Request, name: str) -> Response:
+        """A named query's text with the parameters of the request written in (as a VALUES block
+        opening its pattern), ready for any SPARQL endpoint: what the query page's questions run."""
+        query = {q.name: q for q in list_queries(self.root)}.get(name)
+        if query is None:
+            raise Refused(404, f"no named query {name!r}")
+        try:
+            bound = bind(query, dict(request.query_params))
+            text = with_values(bound.text, bound.substitutions)
+        except UsageError as error:
+            raise Refused(400, str(error)) from error
+        return Response(text, media_type="application/sparql-query; charset=utf-8")
 
     async def resource(self, request: Request, slug: str) -> Response:
         iri = BASE + "resource/" + slug

@@ -330,4 +330,48 @@ def test_the_query_page_says_which_parameters_a_named_query_takes(client):
     assert "<code>?place</code> (iri: the place" in text and "<code>?day</code> (date: the day asked about" in text
     assert "<code>kg query controller-on-date --param NAME=VALUE</code> or" in text
     assert "<code>GET /explorer/data/controller-on-date?NAME=VALUE</code>" in text
-    assert text.count("Parameters:") == 7  # the five windowed queries, controller-on-date, events-of-actor
+    assert text.count("Parameters:") == 4  # events, casualties, controller-on-date, events-of-actor
+
+
+def test_a_named_query_is_served_as_text_with_its_parameters_written_in(client):
+    response = client.get("/queries/controller-on-date", params={"place": "dzr:abu-kamal", "day": "2024-12-08"})
+    assert response.status_code == 200
+    assert response.headers["content-type"].split(";")[0] == "application/sparql-query"
+    assert f'VALUES (?place ?day) {{ (<{R}abu-kamal> "2024-12-08"^^<http://www.w3.org/2001/XMLSchema#date>) }}' \
+        in response.text
+    answered = client.post("/sparql", content=response.text,
+                           headers={"content-type": "application/sparql-query", "accept": RESULTS})
+    assert {r["controller"] for r in rows(answered)} == {R + "syrian-democratic-forces"}
+
+
+def test_a_named_query_without_parameters_is_its_file(client, root):
+    response = client.get("/queries/who-supported-whom")
+    assert response.text == (root / "queries" / "who-supported-whom.rq").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("params, status, words", [
+    ({"place": "dzr:abu-kamal"}, 400, "needs the parameter day"),
+    ({"place": "dzr:abu-kamal", "day": "soon"}, 400, "day"),
+    ({"place": "dzr:abu-kamal", "day": "2024-12-08", "colour": "red"}, 400, "no parameter colour")])
+def test_a_named_query_with_bad_parameters_is_400_naming_them(client, params, status, words):
+    response = client.get("/queries/controller-on-date", params=params)
+    assert response.status_code == status and words in response.text
+
+
+def test_an_unknown_named_query_is_404(client):
+    assert client.get("/queries/no-such-query").status_code == 404
+
+
+def test_the_query_page_opens_on_the_editor_with_the_questions_beside_it(client):
+    text = client.get("/", headers=BROWSER).text
+    assert text.index('id="yasgui"') < text.index('class="named-queries"')
+    assert text.index('id="query-text"') < text.index('class="named-queries"')
+    assert 'action="/queries/controller-on-date"' in text
+    assert re.search(r'<input name="day" placeholder="YYYY-MM-DD" required', text)
+
+
+def test_the_query_page_lists_no_explorer_query(client, root):
+    text = client.get("/", headers=BROWSER).text
+    assert 'action="/queries/explorer-' not in text
+    listed = set(re.findall(r'action="/queries/([a-z0-9-]+)"', text))
+    assert listed == {p.stem for p in (root / "queries").glob("*.rq") if not p.stem.startswith("explorer-")}

@@ -226,3 +226,38 @@ def test_pages_run_under_the_content_security_policy_without_a_violation(browser
     refused = [entry["message"] for entry in browser.get_log("browser")
                if "Content Security Policy" in entry["message"]]
     assert refused == []
+
+
+def _question(browser, name: str):
+    from selenium.webdriver.common.by import By
+
+    return browser.find_element(By.CSS_SELECTOR, f"form.named-query[data-name='{name}']")
+
+
+def test_a_question_of_the_query_page_runs_with_its_parameters(browser, site):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(site + "/")
+    WebDriverWait(browser, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#yasgui .yasgui, #plain-query:not([hidden])"))
+    question = _question(browser, "controller-on-date")
+    question.find_element(By.NAME, "place").send_keys("dzr:abu-kamal")
+    question.find_element(By.NAME, "day").send_keys("2024-12-08")
+    question.find_element(By.CSS_SELECTOR, "button").click()
+    WebDriverWait(browser, 20).until(
+        lambda d: "syrian-democratic-forces" in d.find_element(By.CSS_SELECTOR, ".yasr, #plain-results").text)
+    screenshot(browser, "query-page-question")
+
+
+def test_a_question_with_a_bad_parameter_says_what_is_wrong_beside_it(browser, site):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.get(site + "/")
+    question = _question(browser, "controller-on-date")
+    question.find_element(By.NAME, "place").send_keys("dzr:abu-kamal")
+    question.find_element(By.NAME, "day").send_keys("soon")
+    question.find_element(By.CSS_SELECTOR, "button").click()
+    error = question.find_element(By.CSS_SELECTOR, ".query-error")
+    WebDriverWait(browser, 20).until(lambda d: error.is_displayed())
+    assert "day" in error.text

@@ -5,10 +5,12 @@
   var endpoint = new URL("/sparql", window.location.href).href;
   var prefill = JSON.parse(document.getElementById("prefill").textContent || '""');
   var textarea = document.getElementById("query-text");
+  var form = document.getElementById("plain-query");
+  var yasgui = null;
   var setQuery = function (text) { textarea.value = text; };
 
   if (window.Yasgui) {
-    var yasgui = new window.Yasgui(document.getElementById("yasgui"), {
+    yasgui = new window.Yasgui(document.getElementById("yasgui"), {
       requestConfig: { endpoint: endpoint, method: "POST" },
       copyEndpointOnNewTab: false,
       persistenceId: null,
@@ -18,7 +20,6 @@
     setQuery = function (text) { yasgui.getTab().getYasqe().setValue(text); };
   } else {
     var results = document.getElementById("plain-results");
-    var form = document.getElementById("plain-query");
     form.hidden = false;
     form.addEventListener("submit", function (event) {
       event.preventDefault();
@@ -68,7 +69,26 @@
       results.appendChild(table);
     };
   }
-  document.querySelectorAll("button.load-query").forEach(function (button) {
-    button.addEventListener("click", function () { setQuery(button.dataset.query); });
+  var run = function () {
+    if (yasgui) { yasgui.getTab().getYasqe().query(); } else { form.requestSubmit(); }
+  };
+  // A question of the gallery: its text with the parameters filled in (bound by the server, as
+  // for every other client), into the editor, and run.
+  document.querySelectorAll("form.named-query").forEach(function (question) {
+    var error = question.querySelector(".query-error");
+    question.addEventListener("submit", function (event) {
+      event.preventDefault();
+      error.hidden = true;
+      var params = new URLSearchParams();
+      new FormData(question).forEach(function (value, name) { if (value.trim()) { params.append(name, value.trim()); } });
+      var url = question.action + (params.toString() ? "?" + params.toString() : "");
+      fetch(url, { headers: { "Accept": "application/sparql-query" } }).then(function (response) {
+        return response.text().then(function (body) {
+          if (!response.ok) { error.textContent = body; error.hidden = false; return; }
+          setQuery(body);
+          run();
+        });
+      }).catch(function (failure) { error.textContent = String(failure); error.hidden = false; });
+    });
   });
 }());
