@@ -11,6 +11,7 @@ from pathlib import Path
 
 from kg.build import pipeline as build_mod
 from kg.build import export
+from kg.sparql import lint
 from kg.sparql import named as queries
 from kg.errors import KgError, UsageError
 from kg.settings import Settings
@@ -152,6 +153,8 @@ def cmd_query(args) -> int:
     for value in queries.absent(store, query, values):
         print(f"kg query: {value} occurs nowhere in the graph; check the spelling (the service's "
               f"/search?q=NAME finds resources by label)", file=sys.stderr)
+    for warning in lint.check(store, query.text):
+        print(f"kg query: {warning}", file=sys.stderr)
     result = queries.run(store, query, values, online=args.online)
     sys.stdout.buffer.write(queries.render(result, args.format))
     return 0

@@ -116,3 +116,13 @@ def test_a_query_file_that_is_not_there_is_named(dist, tmp_path):
     result = kg("--dist", str(dist), "query", str(tmp_path / "nope.rq"))
     assert result.returncode == 2
     assert f"cannot read the query file {tmp_path / 'nope.rq'}: No such file or directory" in result.stderr
+
+
+def test_query_warns_of_a_date_compared_with_a_plain_string(tmp_path):
+    query = tmp_path / "on-a-day.rq"
+    query.write_text('PREFIX dzo: <https://w3id.org/deir-ez-zor-2024/ontology#>\n'
+                     'SELECT ?e WHERE { ?e dzo:date ?date . FILTER(?date = "2024-12-08") }\n')
+    result = kg("query", str(query))
+    assert result.returncode == 0
+    assert ('kg query: ?date is compared with the plain string "2024-12-08", but dzo:date holds xsd:date '
+            'values, which never equal a string: write "2024-12-08"^^xsd:date') in result.stderr

@@ -3,6 +3,7 @@ and the static files (ours and YASGUI's); RDF clients get RDF from the same addr
 """
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pyoxigraph
@@ -14,18 +15,20 @@ from fastapi.templating import Jinja2Templates
 from kg import formats as conneg
 from kg.pages import resource as pages
 from kg.errors import UsageError
+from kg.sparql import lint
 from kg.sparql.named import bind, list_queries
 from kg.store.remote import with_values
 from kg.namespaces import BASE, PREFIXES
 from kg.sparql.policy import Refused
 from kg.settings import Settings
-from kg.store.embedded import Reply
+from kg.store.embedded import QueryJob, Reply
 from kg.store.workers import WorkerPool
 
 HERE = Path(__file__).resolve().parent
 YASGUI_BUILD = Path("web/node_modules/@zazuko/yasgui/build")
 """Where `npm ci --prefix web` puts YASGUI, relative to the repository."""
 _SEARCH_OFFERS = ("text/html", "application/json")
+_RESULTS_JSON = "application/sparql-results+json"
 
 
 def _rdf(reply: Reply) -> Response:
@@ -46,6 +49,7 @@ class Pages:
         self.router = APIRouter()
         self.router.add_api_route("/", self.query_page, methods=["GET"])
         self.router.add_api_route("/queries/{name}", self.named_query, methods=["GET"])
+        self.router.add_api_route("/query/warnings", self.query_warnings, methods=["GET"])
         self.router.add_api_route("/resource/{slug:path}", self.resource, methods=["GET"])
         self.router.add_api_route("/ontology", self.ontology, methods=["GET"])
         self.router.add_api_route("/search", self.search, methods=["GET"])
@@ -78,6 +82,21 @@ class Pages:
         except UsageError as error:
             raise Refused(400, str(error)) from error
         return Response(text, media_type="application/sparql-query; charset=utf-8")
+
+    async def query_warnings(self, query: str = "") -> JSONResponse:
+        """What the query page says before it runs a query: comparisons that cannot match, such
+        as a date compared with a plain string (kg.sparql.lint)."""
+        if len(query) > self.settings.max_query_length:
+            raise Refused(413, f"query longer than the limit of {self.settings.max_query_length} characters")
+        found = lint.comparisons(query)
+        said: list[str] = []
+        if found:
+            predicates = {p for c in found for p in c.predicates}
+            reply = await self.pool.query(QueryJob(lint.datatypes_query(predicates), accept=_RESULTS_JSON))
+            rows = json.loads(reply.body)["results"]["bindings"]
+            pairs = [(row["p"]["value"], row.get("dt", {}).get("value")) for row in rows]
+            said = lint.warnings(found, lint.read_datatypes(pairs))
+        return JSONResponse({"warnings": said})
 
     async def resource(self, request: Request, slug: str) -> Response:
         iri = BASE + "resource/" + slug

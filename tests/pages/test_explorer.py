@@ -375,3 +375,23 @@ def test_the_query_page_lists_no_explorer_query(client, root):
     assert 'action="/queries/explorer-' not in text
     listed = set(re.findall(r'action="/queries/([a-z0-9-]+)"', text))
     assert listed == {p.stem for p in (root / "queries").glob("*.rq") if not p.stem.startswith("explorer-")}
+
+
+DATE_AS_STRING = ('PREFIX dzo: <https://w3id.org/deir-ez-zor-2024/ontology#>\n'
+                  'SELECT ?e WHERE { ?e dzo:date ?date . FILTER(?date = "2024-12-08") }')
+
+
+def test_a_date_compared_with_a_plain_string_is_warned_of_naming_the_datatype(client):
+    response = client.get("/query/warnings", params={"query": DATE_AS_STRING})
+    assert response.status_code == 200
+    (said,) = response.json()["warnings"]
+    assert '?date is compared with the plain string "2024-12-08"' in said
+    assert 'write "2024-12-08"^^xsd:date' in said
+
+
+@pytest.mark.parametrize("query", [
+    DATE_AS_STRING.replace('"2024-12-08"', '"2024-12-08"^^<http://www.w3.org/2001/XMLSchema#date>'),
+    'PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> SELECT ?s WHERE { ?s rdfs:label ?l FILTER(?l = "x") }',
+    "SELECT * WHERE { ?s ?p ?o", ""])
+def test_right_comparisons_string_values_and_broken_text_are_not_warned_of(client, query):
+    assert client.get("/query/warnings", params={"query": query}).json() == {"warnings": []}

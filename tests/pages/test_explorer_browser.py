@@ -261,3 +261,20 @@ def test_a_question_with_a_bad_parameter_says_what_is_wrong_beside_it(browser, s
     error = question.find_element(By.CSS_SELECTOR, ".query-error")
     WebDriverWait(browser, 20).until(lambda d: error.is_displayed())
     assert "day" in error.text
+
+
+def test_the_query_page_warns_of_a_date_compared_with_a_plain_string(browser, site):
+    from urllib.parse import quote
+
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    query = ('PREFIX dzo: <https://w3id.org/deir-ez-zor-2024/ontology#>\n'
+             'SELECT ?e WHERE { ?e dzo:date ?date . FILTER(?date = "2024-12-08") }')
+    browser.get(site + "/?query=" + quote(query))
+    WebDriverWait(browser, 20).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, ".yasqe_queryButton, #plain-query:not([hidden]) button"))
+    browser.find_element(By.CSS_SELECTOR, ".yasqe_queryButton, #plain-query:not([hidden]) button").click()
+    warnings = browser.find_element(By.ID, "query-warnings")
+    WebDriverWait(browser, 20).until(lambda d: warnings.is_displayed())
+    assert 'write "2024-12-08"^^xsd:date' in warnings.text

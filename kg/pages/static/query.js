@@ -69,6 +69,25 @@
       results.appendChild(table);
     };
   }
+  // Before a query runs, what would make it answer nothing without an error (a date compared
+  // with a plain string...), said above the editor; the query runs all the same.
+  var warningsList = document.getElementById("query-warnings");
+  var warn = function (text) {
+    fetch(new URL("/query/warnings", window.location.href).href + "?query=" + encodeURIComponent(text))
+      .then(function (response) { return response.ok ? response.json() : { warnings: [] }; })
+      .then(function (data) {
+        warningsList.textContent = "";
+        data.warnings.forEach(function (said) {
+          var item = document.createElement("li"); item.textContent = said; warningsList.appendChild(item);
+        });
+        warningsList.hidden = data.warnings.length === 0;
+      }).catch(function () { warningsList.hidden = true; });
+  };
+  if (yasgui) {
+    yasgui.on("query", function (instance, tab) { warn(tab.getQuery()); });
+  } else {
+    form.addEventListener("submit", function () { warn(textarea.value); });
+  }
   var run = function () {
     if (yasgui) { yasgui.getTab().getYasqe().query(); } else { form.requestSubmit(); }
   };
