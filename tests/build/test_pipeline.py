@@ -225,3 +225,6 @@ def test_leftovers_of_a_running_build_or_with_other_files_are_not_touched(tmp_pa
     (foreign / "thesis.tex").write_text("mine")
     build_mod.write_dist(built, dist)
     assert running.is_dir() and (foreign / "thesis.tex").read_text() == "mine"
+    # gone, so that the fault tests' search for leftovers of real builds finds none of these
+    shutil.rmtree(running)
+    shutil.rmtree(foreign)
