@@ -439,6 +439,9 @@ def add_link_parser(subparsers) -> None:
                       help="turn the rows marked yes (or y, true, x, 1, ok) of a review file into links")
     mode.add_argument("--labels", action="store_true",
                       help="fetch the linked items' names in Arabic and other languages into wikidata/labels.nq")
+    p.add_argument("--gazetteer", metavar="DIR", action="append",
+                   help="rank Who's On First records (a clone or its data/ folder; repeatable) for our places "
+                        "without one, into a review file; with --accept, link the accepted rows")
     p.add_argument("-o", "--output",
                    help="file to write (default: link-review.csv; with --accept graph/wikidata-accepted.ttl)")
     p.add_argument("--api-url", default=wd.API_URL, help=f"Wikibase API (default: {wd.API_URL})")
@@ -463,6 +466,10 @@ def cmd_link(args) -> int:
         for e in missing(store):
             print(f"{e.iri}\t{e.kind}\t{e.label}")
         return 0
+    if args.gazetteer:
+        from kg.linking import gazetteer  # rapidfuzz and the records load only when asked for
+
+        return gazetteer.command(args, root, store)
     if args.accept:
         out = Path(args.output) if args.output else root / "graph" / "wikidata-accepted.ttl"
         added = accept(Path(args.accept), out, store=store)
