@@ -22,8 +22,10 @@ from kg.linking.transliteration import arabic_key, is_arabic, latin_key, latin_w
 from kg.linking.whosonfirst import Checkout, Record, read_checkout
 from kg.namespaces import DZO, GN, WD, WOF, sparql_prologue
 
-GAZETTEER_COLUMNS = COLUMNS[:-1] + ["names", "parents", "point", "geonames", "wikidata", "record", "commit", "accepted"]
-"""The columns of `kg link`'s review file, the record's own facts, and where it was read."""
+GAZETTEER_COLUMNS = COLUMNS[:-1] + ["names", "parents", "point", "geonames", "wikidata", "record", "commit",
+                                    "note", "accepted"]
+"""The columns of `kg link`'s review file, the record's own facts, where it was read, and a note
+for the reviewer to say why a record was chosen (it goes into the link's evidence)."""
 
 PLACETYPES = {
     "Country": {"country"}, "Governorate": {"region"}, "District": {"county", "localadmin"},
@@ -283,7 +285,7 @@ def write_review(candidates: list[Candidate], checkouts: list[Checkout], path: P
                 "score": c.score, "reasons": "; ".join(c.reasons), "names": _names(r), "parents": _parents(r, records),
                 "point": f"{r.point[0]},{r.point[1]} ({r.point_source})",
                 "geonames": r.geonames or "", "wikidata": r.wikidata, "record": f"{r.repo}:{r.path}",
-                "commit": commits.get(r.repo, ""), "accepted": "",
+                "commit": commits.get(r.repo, ""), "note": "", "accepted": "",
             }
             writer.writerow([row[k] for k in GAZETTEER_COLUMNS])
 

@@ -40,6 +40,7 @@ class _Row:
     wikidata: str
     score: str
     reasons: str
+    note: str = ""
     record: Record | None = None
     problems: list[str] = field(default_factory=list)
 
@@ -65,7 +66,7 @@ def _read(review_csv: Path) -> list[_Row]:
                 rows.append(_Row(reader.line_num, row["entity"].strip(), int(number) if number.isdigit() and
                                  candidate.startswith("wof:") else None, row["record"].strip(), row["commit"].strip(),
                                  row["geonames"].strip(), row["wikidata"].strip(), row["score"].strip(),
-                                 row["reasons"].strip()))
+                                 row["reasons"].strip(), (row.get("note") or "").strip()))
                 if rows[-1].record_id is None:
                     rows[-1].problems.append(f"candidate {candidate!r} is not a Who's On First record (wof:<number>)")
             elif mark not in REJECTED:
@@ -216,7 +217,8 @@ def _link(g: rdflib.Graph, r: _Row, place: gazetteer.Place, commit: str, others:
     assert record is not None
     at = f"at commit {commit}" if commit else "(commit unknown: not read from a git clone)"
     seen = f"whosonfirst-data/{record.repo} {at}: {record.path} (wof:id {record.id}, {record.placetype} '{record.name}')"
-    note = f"Accepted by a reviewer from {review}, row {r.line}; ranked {r.score}: {r.reasons}."
+    note = f"Accepted by a reviewer from {review}, row {r.line}; ranked {r.score}: {r.reasons}." + \
+        (f" Reviewer's note: {r.note}" if r.note else "")
     g.add((subject, DZO.whosOnFirstRecord, WOF[str(record.id)]))
     _evidence(g, subject, WOF[str(record.id)], "whos-on-first", seen, note)
     g.add((subject, DZO.citation, SOURCE))
