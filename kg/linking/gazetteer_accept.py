@@ -267,6 +267,8 @@ def accept(review_csv: Path, out_ttl: Path, *, store: ox.Store, checkouts: list[
     """Write the accepted rows of a gazetteer review file into `out_ttl` (added to what it holds);
     returns the number of new record links. A bad row raises LinkReviewError, writing nothing."""
     rows = _read(review_csv)
+    if not rows:
+        return 0
     places = gazetteer.places(store)
     _check(rows, places, checkouts, store, Path(review_csv).name)
     commits = {c.repo: c.commit for c in checkouts}

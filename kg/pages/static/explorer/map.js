@@ -8,7 +8,7 @@
   var POINT = /^\s*POINT\s*\(\s*(-?[\d.]+)\s+(-?[\d.]+)\s*\)\s*$/i;
   var places = X.rows("explorer-places").map(function (r) {
     var m = POINT.exec(r.wkt);
-    return m ? { iri: r.place, label: r.label, kind: r.kind || "place", lon: +m[1], lat: +m[2], events: [] } : null;
+    return m ? { iri: r.place, label: r.label, arabic: r.arabic || "", kind: r.kind || "place", lon: +m[1], lat: +m[2], events: [] } : null;
   }).filter(Boolean);
   if (X.nothing(places.length, "No place in this graph has verified coordinates, so there is nothing to " +
                 "place on the map; its events are on the timeline.")) { return; }
@@ -81,14 +81,20 @@
           "data-event": e.event, "data-date": e.date });
         X.el("circle", { cx: ex, cy: ey, r: 5 }, a);
       });
-      var a = X.link(marks, p.iri, p.label + " (" + p.kind + "): " + holderText + (day ? " on " + X.readable(day) : "") +
+      var a = X.link(marks, p.iri, p.label + (p.arabic ? " / " + p.arabic : "") + " (" + p.kind + "): " + holderText + (day ? " on " + X.readable(day) : "") +
                      "; " + p.events.length + " events", {
         "class": "place" + (p.iri === X.focus ? " focus" : ""), "data-place": p.iri,
         "data-holder": holder ? holder.controller : "" });
       X.el("circle", { cx: xy[0], cy: xy[1], r: 9, fill: fill }, a);
       var left = xy[0] > width - 190;
-      X.text(a, p.label, { x: xy[0] + (left ? -26 : 26), y: xy[1] - 2, "class": "place-label",
-                           "text-anchor": left ? "end" : "start" });
+      var name = X.text(a, p.label, { x: xy[0] + (left ? -26 : 26), y: xy[1] - 2, "class": "place-label",
+                                      "text-anchor": left ? "end" : "start" });
+      if (p.arabic) {
+        // The Arabic name beside the English one, in its own span so that it keeps its direction.
+        name.appendChild(document.createTextNode(" "));
+        var ar = X.el("tspan", { "class": "place-arabic", lang: "ar", direction: "rtl", "unicode-bidi": "embed" }, name);
+        ar.textContent = p.arabic;
+      }
       X.text(a, holderText, { x: xy[0] + (left ? -26 : 26), y: xy[1] + 13, "class": "place-holder",
                               "text-anchor": left ? "end" : "start" });
     });
