@@ -27,9 +27,15 @@
   periods.forEach(function (p) { controlled[p.place] = true; });
   var UNKNOWN = "#bdbdbd";
 
-  var lons = places.map(function (p) { return p.lon; }), lats = places.map(function (p) { return p.lat; });
+  // Countries and governorates are areas: their label points do not set the view (Iraq's and
+  // Jordan's would shrink the Euphrates valley to a corner), and they are drawn only inside it.
+  var AREAS = { country: true, governorate: true };
+  var framing = places.filter(function (p) { return !AREAS[p.kind]; });
+  if (!framing.length) { framing = places; }
+  var lons = framing.map(function (p) { return p.lon; }), lats = framing.map(function (p) { return p.lat; });
   var west = Math.min.apply(null, lons) - 1.2, east = Math.max.apply(null, lons) + 1.2;
   var south = Math.min.apply(null, lats) - 0.9, north = Math.max.apply(null, lats) + 0.9;
+  places = places.filter(function (p) { return p.lon >= west && p.lon <= east && p.lat >= south && p.lat <= north; });
   var cosLat = Math.cos((north + south) / 2 * Math.PI / 180);
   var width = X.width(640);
   var k = Math.min(width / ((east - west) * cosLat), 640 / (north - south));
