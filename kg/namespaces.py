@@ -31,6 +31,8 @@ SH = Namespace("http://www.w3.org/ns/shacl#")
 WD = Namespace("http://www.wikidata.org/entity/")
 WDT = Namespace("http://www.wikidata.org/prop/direct/")
 GN = Namespace("https://sws.geonames.org/")
+WOF = Namespace("https://spelunker.whosonfirst.org/id/")
+"""Who's On First records, by number (the gazetteer's own page for each)."""
 VOID = Namespace("http://rdfs.org/ns/void#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 
@@ -54,6 +56,7 @@ PREFIXES: dict[str, str] = {
     "wd": str(WD),
     "wdt": str(WDT),
     "gn": str(GN),
+    "wof": str(WOF),
     "void": str(VOID),
     "sd": str(SD),
 }

@@ -21,7 +21,7 @@ _PROLOGUE = (
 )
 _HANDLED = {SH.path, SH.message, SH.minCount, SH.maxCount, SH.datatype, SH["class"], SH.nodeKind,
             SH.pattern, SH.disjoint, SH.lessThanOrEquals, SH.uniqueLang, SH.languageIn, SH.name,
-            SH.description, SH.severity}
+            SH.description, SH.severity, SH.qualifiedValueShape, SH.qualifiedMinCount}
 _NODE_HANDLED = {SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.property, SH["or"], SH.xone,
                  SH.message, RDF.type, rdflib.RDFS.comment}
 
@@ -115,8 +115,19 @@ def _count_conditions(shapes: rdflib.Graph, prop, path: str) -> list[str]:
         out.append(f"FILTER(?n < {int(low)})")
     if high is not None:
         out.append(f"FILTER(?n > {int(high)})")
-    return [f"{{ SELECT ?node (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {{ {{TARGET}} }} OPTIONAL {{ ?node {path} ?v }} }} GROUP BY ?node }} {c}"
-            for c in out]
+    counted = [f"{{ SELECT ?node (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {{ {{TARGET}} }} OPTIONAL {{ ?node {path} ?v }} }} GROUP BY ?node }} {c}"
+               for c in out]
+    qualified = shapes.value(prop, SH.qualifiedValueShape)
+    if qualified is not None:
+        # Only the form the shapes use: at least N values in given languages (one English label
+        # among labels in several languages).
+        if set(shapes.predicates(qualified)) != {SH.languageIn} or shapes.value(prop, SH.qualifiedMinCount) is None:
+            raise NotImplementedError("sh:qualifiedValueShape other than sh:languageIn with sh:qualifiedMinCount")
+        allowed = ", ".join(_str(str(x)) for x in Collection(shapes, shapes.value(qualified, SH.languageIn)))
+        low = int(shapes.value(prop, SH.qualifiedMinCount))
+        counted.append(f"{{ SELECT ?node (COUNT(DISTINCT ?q) AS ?n) WHERE {{ {{ {{TARGET}} }} OPTIONAL {{ ?node {path} ?q "
+                       f"FILTER(isLiteral(?q) && LANG(?q) IN ({allowed})) }} }} GROUP BY ?node }} FILTER(?n < {low})")
+    return counted
 
 
 def _property_rules(shapes: rdflib.Graph, node, target: str) -> list[CompiledRule]:

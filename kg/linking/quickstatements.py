@@ -1,5 +1,6 @@
 """QuickStatements (V1) commands for the offensive's facts that we can source to the Wikipedia
-article: instance of, start and end dates, location, participants and deaths, between linked items.
+article: instance of, part of, start and end dates, location, participants and deaths, between
+linked items.
 Each statement carries Wikidata's convention for imported facts (S143 project, S4656 import URL).
 """
 from __future__ import annotations
@@ -27,7 +28,7 @@ confirmed in public material, and a wrong role is worse than none. Add pairs onc
 DEATHS_PARTY_QUALIFIER = "P710"
 """Whose deaths a P1120 counts. The older 'of' (P642) is being deprecated on Wikidata; participant
 is the closest qualifier we could find, and a reviewer should check it before upload."""
-ORDER = ["P31", "P580", "P582", "P276", "P710", "P1120"]
+ORDER = ["P31", "P361", "P580", "P582", "P276", "P710", "P1120"]
 
 Key = tuple[str, str, str]
 """(item, property, value in QuickStatements form): one statement, for skipping present ones."""
@@ -96,6 +97,11 @@ def _statements(store: ox.Store, offensive: str, roles: Mapping[str, str]) -> li
     found: list[Statement] = []
     if _rows(store, "?o a dzo:MilitaryOffensive", o=offensive):
         found += [Statement("P31", q) for q in sorted(EXPECTED_P31["MilitaryOffensive"])]
+    # The nearest wholes only, as Wikidata states part of: not every war the campaign lies in.
+    for r in _rows(store, """?o dzo:partOf ?c . ?c dzo:wikidataItem ?q
+                             FILTER NOT EXISTS { ?o dzo:partOf ?mid . ?mid dzo:partOf ?c FILTER(?mid != ?c) }""",
+                   o=offensive):
+        found.append(Statement("P361", _qid(r["q"])))
     for r in _rows(store, "?o dzo:date ?d ; dzo:datePrecision ?p . OPTIONAL { ?o dzo:endDate ?e }", o=offensive):
         if r["p"] in PRECISION:
             found.append(Statement("P580", time_value(r["d"], PRECISION[r["p"]])))

@@ -108,7 +108,7 @@ class Disagreement:
 # Reading our side from the store.
 
 _KIND = """
-  VALUES ?family { dzo:Actor dzo:Place dzo:Event }
+  VALUES ?family { dzo:Actor dzo:Place dzo:Event dzo:Conflict }
   ?e a ?kind . ?kind rdfs:subClassOf* ?family .
   FILTER(STRSTARTS(STR(?kind), STR(dzo:)))
   FILTER NOT EXISTS { ?e a ?finer . ?finer rdfs:subClassOf+ ?kind . FILTER(?finer != ?kind) }
@@ -153,8 +153,17 @@ def _point(wkt: str) -> tuple[float, float] | None:
 
 
 def missing(store: ox.Store) -> list[Entity]:
-    """Our actors, places and offensives that have no dzo:wikidataItem yet."""
+    """Our actors, places, conflicts and offensives that have no dzo:wikidataItem yet."""
     return [e for e, _ in _entities(store, linked=False)]
+
+
+def unlinked_reasons(store: ox.Store) -> dict[str, str]:
+    """Why each resource stays unlinked: its dzo:unlinkedBecause note, else for a place with a
+    gazetteer record that the record names no Wikidata item."""
+    found = {r["e"]: "its Who's On First record names no Wikidata item, and no other source was seen"
+             for r in _select(store, "?e dzo:whosOnFirstRecord ?r")}
+    found |= {r["e"]: r["why"] for r in _select(store, "?e dzo:unlinkedBecause ?why")}
+    return found
 
 
 # Candidates and their scores.
@@ -433,12 +442,16 @@ def add_link_parser(subparsers) -> None:
     """Register `kg link` on the main parser's sub-commands."""
     p = subparsers.add_parser("link", help="find, accept and check Wikidata links (review file in between)")
     mode = p.add_mutually_exclusive_group()
-    mode.add_argument("--missing", action="store_true", help="list our resources without a Wikidata link (offline)")
+    mode.add_argument("--missing", action="store_true",
+                      help="list our resources without a Wikidata link, with the reason (offline)")
     mode.add_argument("--verify", action="store_true", help="check every link against Wikidata; exit 1 on disagreement")
     mode.add_argument("--accept", metavar="FILE",
                       help="turn the rows marked yes (or y, true, x, 1, ok) of a review file into links")
     mode.add_argument("--labels", action="store_true",
                       help="fetch the linked items' names in Arabic and other languages into wikidata/labels.nq")
+    p.add_argument("--gazetteer", metavar="DIR", action="append",
+                   help="rank Who's On First records (a clone or its data/ folder; repeatable) for our places "
+                        "without one, into a review file; with --accept, link the accepted rows")
     p.add_argument("-o", "--output",
                    help="file to write (default: link-review.csv; with --accept graph/wikidata-accepted.ttl)")
     p.add_argument("--api-url", default=wd.API_URL, help=f"Wikibase API (default: {wd.API_URL})")
@@ -460,9 +473,14 @@ def _open(args) -> tuple[Path, ox.Store]:
 def cmd_link(args) -> int:
     root, store = _open(args)
     if args.missing:
+        reasons = unlinked_reasons(store)
         for e in missing(store):
-            print(f"{e.iri}\t{e.kind}\t{e.label}")
+            print(f"{e.iri}\t{e.kind}\t{e.label}\t{reasons.get(e.iri, 'no reason recorded')}")
         return 0
+    if args.gazetteer:
+        from kg.linking import gazetteer  # rapidfuzz and the records load only when asked for
+
+        return gazetteer.command(args, root, store)
     if args.accept:
         out = Path(args.output) if args.output else root / "graph" / "wikidata-accepted.ttl"
         added = accept(Path(args.accept), out, store=store)

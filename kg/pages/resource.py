@@ -86,6 +86,7 @@ SEARCH = _PROLOGUE + f"""SELECT ?q ?s ?label ?matched ?type WHERE {{
 
 _RDF_TYPE = PREFIXES["rdf"] + "type"
 _RDFS_LABEL = PREFIXES["rdfs"] + "label"
+_SKOS_ALT = PREFIXES["skos"] + "altLabel"
 _DESCRIPTIONS = (PREFIXES["dcterms"] + "description", PREFIXES["skos"] + "definition",
                  PREFIXES["rdfs"] + "comment")
 
@@ -257,6 +258,8 @@ class ResourceView:
     sources: list[Term]
     wikidata: list[Term]
     names: list[Term] = field(default_factory=list)
+    arabic: list[str] = field(default_factory=list)
+    """Our own Arabic names: the label first, then the alternative names."""
 
     @property
     def found(self) -> bool:
@@ -298,6 +301,8 @@ def resource_view(iri: str, counts: Shape, first: list[Reply], second: list[Repl
         sources=by_iri.get(("out", str(DZO.citation)), []),
         wikidata=by_iri.get(("out", str(DZO.wikidataItem)), []),
         names=[_term(r["name"]) for r in names],
+        arabic=[t.value for t in labels if t.lang == "ar"]
+        + [t.value for t in by_iri.get(("out", _SKOS_ALT), []) if t.lang == "ar"],
     )
 
 

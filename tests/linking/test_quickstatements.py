@@ -120,3 +120,13 @@ def test_an_offensive_without_a_wikipedia_citation_cannot_be_exported(store):
     store.remove(ox.Quad(ox.NamedNode(qs.OFFENSIVE), ox.NamedNode(str(DZO.citation)), ox.NamedNode(str(DZR.article))))
     with pytest.raises(qs.NothingToSource):
         qs.render(store)
+
+
+def test_the_offensive_is_part_of_the_campaign_linked_since(dist):
+    """On the article's build: the 2024 opposition offensives, linked to their item, become P361."""
+    from kg.store.datasets import open_store
+
+    lines = qs.render(open_store(dist)).splitlines()
+    assert f"LAST\tP361\tQ131342170\t{SOURCES[0]}\t{SOURCES[1]}\t{SOURCES[2]}\t{SOURCES[3]}" in lines
+    assert all(valid_v1(line) for line in lines)
+    assert not any("\tP361\tQ178810\t" in line for line in lines), "the civil war is a whole of the campaign, not its nearest"

@@ -166,7 +166,7 @@ def test_link_missing_runs_offline_through_the_command(store, tmp_path, capsys):
     args = link_command(tmp_path, store, "--missing", "--api-url", "http://127.0.0.1:9/w/api.php")
     assert args.func(args) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert f"{R}deir-ez-zor\tCity\tDeir ez-Zor" in lines and len(lines) == 3
+    assert f"{R}deir-ez-zor\tCity\tDeir ez-Zor\tno reason recorded" in lines and len(lines) == 3
 
 
 def test_link_verify_offline_fails_fast_with_a_clear_error(store, tmp_path):

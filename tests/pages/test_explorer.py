@@ -74,16 +74,21 @@ def test_data_endpoint_unknown_parameter_is_400(client):
     assert client.get("/explorer/data/events", params={"colour": "red"}).status_code == 400
 
 
-def test_places_query_has_exactly_the_verified_coordinates(client):
-    found = {r["place"]: r["wkt"] for r in rows(client.get("/explorer/data/explorer-places"))}
-    assert set(found) == {R + s for s in ("abu-kamal", "damascus", "deir-ez-zor", "mayadin", "palmyra")}
-    assert found[R + "abu-kamal"] == "POINT(40.9185 34.4523)"
+def test_places_query_has_the_verified_coordinates_with_arabic_names(client):
+    found = {r["place"]: r for r in rows(client.get("/explorer/data/explorer-places"))}
+    assert {R + s for s in ("abu-kamal", "damascus", "deir-ez-zor", "mayadin", "palmyra", "khasham", "hatla",
+                            "al-salihiyah", "diban", "al-sawr-district")} <= set(found)
+    assert R + "al-jurthi" not in found and R + "seven-villages" not in found
+    assert found[R + "abu-kamal"]["wkt"] == "POINT(40.9185 34.4523)"
+    assert found[R + "abu-kamal"]["arabic"] == "البو كمال"
+    assert "arabic" not in found[R + "al-rasafa"], "its record has no Arabic name"
 
 
-def test_event_places_put_the_abu_kamal_capture_at_abu_kamal(client):
+def test_event_places_are_places_the_map_can_draw(client):
+    placed = {r["place"] for r in rows(client.get("/explorer/data/explorer-places"))}
     found = {(r["event"], r["place"]) for r in rows(client.get("/explorer/data/explorer-event-places"))}
     assert (R + "event-2024-12-06-sdf-seizes-abu-kamal", R + "abu-kamal") in found
-    assert {place for _, place in found} <= {R + s for s in ("abu-kamal", "damascus", "deir-ez-zor", "mayadin", "palmyra")}
+    assert {place for _, place in found} <= placed
 
 
 def test_event_spans_give_the_window_of_a_vague_date(client):

@@ -155,7 +155,15 @@ def test_map_day_control_asks_again(site, browser):
 def test_map_place_click_opens_the_resource_page(site, browser):
     open_view(browser, site + "/map")
     place = css(browser, f'.place[data-place="{R}abu-kamal"] circle')[0]
-    assert follow(browser, place, "abu-kamal") == "Abu Kamal"
+    assert follow(browser, place, "abu-kamal") == "Abu Kamal البو كمال"
+
+
+def test_map_writes_the_arabic_name_beside_the_english_one(site, browser):
+    open_view(browser, site + "/map")
+    label = css(browser, f'.place[data-place="{R}khasham"] .place-label')[0]
+    assert label.text == "Khasham خشام"
+    assert css(browser, f'.place[data-place="{R}khasham"] .place-arabic')[0].get_attribute("lang") == "ar"
+    assert page_errors(browser) == []
 
 
 def test_casualties_chart_draws_a_bar_per_party_and_month(site, browser):

@@ -8,7 +8,7 @@
   var POINT = /^\s*POINT\s*\(\s*(-?[\d.]+)\s+(-?[\d.]+)\s*\)\s*$/i;
   var places = X.rows("explorer-places").map(function (r) {
     var m = POINT.exec(r.wkt);
-    return m ? { iri: r.place, label: r.label, kind: r.kind || "place", lon: +m[1], lat: +m[2], events: [] } : null;
+    return m ? { iri: r.place, label: r.label, arabic: r.arabic || "", kind: r.kind || "place", lon: +m[1], lat: +m[2], events: [] } : null;
   }).filter(Boolean);
   if (X.nothing(places.length, "No place in this graph has verified coordinates, so there is nothing to " +
                 "place on the map; its events are on the timeline.")) { return; }
@@ -27,9 +27,15 @@
   periods.forEach(function (p) { controlled[p.place] = true; });
   var UNKNOWN = "#bdbdbd";
 
-  var lons = places.map(function (p) { return p.lon; }), lats = places.map(function (p) { return p.lat; });
+  // Countries and governorates are areas: their label points do not set the view (Iraq's and
+  // Jordan's would shrink the Euphrates valley to a corner), and they are drawn only inside it.
+  var AREAS = { country: true, governorate: true };
+  var framing = places.filter(function (p) { return !AREAS[p.kind]; });
+  if (!framing.length) { framing = places; }
+  var lons = framing.map(function (p) { return p.lon; }), lats = framing.map(function (p) { return p.lat; });
   var west = Math.min.apply(null, lons) - 1.2, east = Math.max.apply(null, lons) + 1.2;
   var south = Math.min.apply(null, lats) - 0.9, north = Math.max.apply(null, lats) + 0.9;
+  places = places.filter(function (p) { return p.lon >= west && p.lon <= east && p.lat >= south && p.lat <= north; });
   var cosLat = Math.cos((north + south) / 2 * Math.PI / 180);
   var width = X.width(640);
   var k = Math.min(width / ((east - west) * cosLat), 640 / (north - south));
@@ -81,14 +87,20 @@
           "data-event": e.event, "data-date": e.date });
         X.el("circle", { cx: ex, cy: ey, r: 5 }, a);
       });
-      var a = X.link(marks, p.iri, p.label + " (" + p.kind + "): " + holderText + (day ? " on " + X.readable(day) : "") +
+      var a = X.link(marks, p.iri, p.label + (p.arabic ? " / " + p.arabic : "") + " (" + p.kind + "): " + holderText + (day ? " on " + X.readable(day) : "") +
                      "; " + p.events.length + " events", {
         "class": "place" + (p.iri === X.focus ? " focus" : ""), "data-place": p.iri,
         "data-holder": holder ? holder.controller : "" });
       X.el("circle", { cx: xy[0], cy: xy[1], r: 9, fill: fill }, a);
       var left = xy[0] > width - 190;
-      X.text(a, p.label, { x: xy[0] + (left ? -26 : 26), y: xy[1] - 2, "class": "place-label",
-                           "text-anchor": left ? "end" : "start" });
+      var name = X.text(a, p.label, { x: xy[0] + (left ? -26 : 26), y: xy[1] - 2, "class": "place-label",
+                                      "text-anchor": left ? "end" : "start" });
+      if (p.arabic) {
+        // The Arabic name beside the English one, in its own span so that it keeps its direction.
+        name.appendChild(document.createTextNode(" "));
+        var ar = X.el("tspan", { "class": "place-arabic", lang: "ar", direction: "rtl", "unicode-bidi": "embed" }, name);
+        ar.textContent = p.arabic;
+      }
       X.text(a, holderText, { x: xy[0] + (left ? -26 : 26), y: xy[1] + 13, "class": "place-holder",
                               "text-anchor": left ? "end" : "start" });
     });
