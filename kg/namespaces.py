@@ -33,6 +33,10 @@ WDT = Namespace("http://www.wikidata.org/prop/direct/")
 GN = Namespace("https://sws.geonames.org/")
 VOID = Namespace("http://rdfs.org/ns/void#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+OA = Namespace("http://www.w3.org/ns/oa#")
+"""Web Annotation: where in an article's text a drafted fact was read (character offsets)."""
+PROF = Namespace("http://www.w3.org/ns/dx/prof/")
+"""Profiles Vocabulary: the draft profile of our shapes."""
 
 PREFIXES: dict[str, str] = {
     "dzo": str(DZO),
@@ -56,6 +60,8 @@ PREFIXES: dict[str, str] = {
     "gn": str(GN),
     "void": str(VOID),
     "sd": str(SD),
+    "oa": str(OA),
+    "prof": str(PROF),
 }
 """Prefix -> namespace IRI, shared by serialisers, the query page and the CLI."""
 
