@@ -44,6 +44,9 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
 _LATER = re.compile(r"\b(?:later|subsequently|eventually|afterwards|in\s+response|following|in\s+the\s+following|prompted|soon\s+after|further\s+(?:south|north|east|west))\b", re.I)
 """Words saying an undated sentence comes some time after the date before it, not on it."""
 
+_REFERENCE = re.compile(r"\b(?:since|until|till|before|prior\s+to)\s+(?:the\s+)?$", re.I)
+"""Words before a date the story only refers back (or forward) to."""
+
 
 @dataclass(frozen=True)
 class DateValue:
@@ -221,9 +224,12 @@ class Timeline:
         self.paragraph: int | None = None
 
     def read(self, sentence: str, paragraph: int) -> list[tuple[Mention, DateValue]]:
-        """The dates a sentence writes, resolved; the last becomes the anchor."""
+        """The dates a sentence writes, resolved; the last becomes the anchor. A date the story
+        only looks back to ("the first since March 2020") is neither."""
         out = []
         for mention in find(sentence):
+            if _REFERENCE.search(sentence[:mention.start]) or mention.words.lower().startswith(("since", "until")):
+                continue
             value = resolve(mention, self.anchor, self.year)
             if value is None:
                 continue

@@ -34,13 +34,12 @@ def save(d: Draft, out: Path, root: Path, check: bool = True) -> Written:
     ontology = rdflib.Graph()
     for path in sorted((root / "ontology").glob("*.ttl")):
         ontology.parse(path, format="turtle")
-    ds = write.build(d, ontology)
-    labels = [str(ds.graph(write.graph_iri(d.slug)).value(rdflib.URIRef(write.DZR[i]), rdflib.RDFS.label))
-              for i in write.event_ids(d)]
+    graph = write.build(d, ontology)
+    labels = [str(graph.value(write.DZR[i], rdflib.RDFS.label)) for i in write.event_ids(d)]
     table = review.rows(d, write.event_ids(d), labels, root / "ontology")
     paths = Written(out / GRAPH_FILE, out / CSV_FILE, out / HTML_FILE, None)
     try:
-        write.write(ds, paths.graph)
+        write.write(graph, d.slug, paths.graph)
         review.write_csv(table, paths.csv)
         review.write_html(d, table, paths.html)
     except OSError as e:

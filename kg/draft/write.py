@@ -1,12 +1,14 @@
 """The draft graph of an article: its events, new actors and places, casualty records, the
 article as a source with its references, and for every event the span of text it was read from
-(Web Annotation offsets), in a named graph of its own, written as TriG by rdflib.
+(Web Annotation offsets), in a named graph of its own: built with rdflib, written as TriG by
+pyoxigraph (rdflib's TriG writer warns of its own deprecations).
 """
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
+import pyoxigraph as ox
 import rdflib
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
@@ -15,6 +17,7 @@ from kg.draft.extract import DraftEvent
 from kg.draft.match import PLACE_WORDS, Mention, short_iri
 from kg.draft.pipeline import Draft, slugify
 from kg.namespaces import DZG, DZO, DZR, OA, PREFIXES
+from kg.rdf import to_oxigraph
 
 PRECISION = {"day": DZO.DayPrecision, "month": DZO.MonthPrecision, "year": DZO.YearPrecision,
              "approximate": DZO.ApproximatePrecision}
@@ -89,12 +92,9 @@ def unique_labels(labels: list[str]) -> list[str]:
     return out
 
 
-def build(d: Draft, ontology: rdflib.Graph) -> rdflib.Dataset:
-    """The draft as a dataset holding one named graph."""
-    ds = rdflib.Dataset()
-    for prefix, ns in PREFIXES.items():
-        ds.bind(prefix, ns)
-    g = ds.graph(graph_iri(d.slug))
+def build(d: Draft, ontology: rdflib.Graph) -> rdflib.Graph:
+    """The triples of the draft (written into the article's named graph by `write`)."""
+    g = rdflib.Graph()
     source = DZR[f"draft-{d.slug}"]
     title = d.article.title or d.path.stem
     g.add((source, RDF.type, DZO.Source))
@@ -115,7 +115,7 @@ def build(d: Draft, ontology: rdflib.Graph) -> rdflib.Dataset:
     labels = unique_labels([label(d, e, names) for e in d.events])
     for slug, e, text in zip(event_ids(d), d.events, labels):
         _event(g, d, DZR[slug], e, text, source)
-    return ds
+    return g
 
 
 def _ref(d: Draft, r: str) -> URIRef:
@@ -205,6 +205,10 @@ def _casualties(g, d: Draft, node: URIRef, e: DraftEvent, source: URIRef, span: 
         g.add((record, PROV.wasDerivedFrom, span))
 
 
-def write(ds: rdflib.Dataset, path: Path) -> None:
-    """The draft as TriG (the named graph kept)."""
-    path.write_text(ds.serialize(format="trig"), encoding="utf-8")
+def write(g: rdflib.Graph, slug: str, path: Path) -> None:
+    """The draft as TriG, in the article's named graph, sorted (the same draft, the same bytes)."""
+    name = ox.NamedNode(str(graph_iri(slug)))
+    quads = sorted((ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), name) for s, p, o in g), key=str)
+    used = {"dzo", "dzr", "rdf", "rdfs", "xsd", "skos", "dcterms", "prov", "oa"}
+    path.write_bytes(ox.serialize(quads, format=ox.RdfFormat.TRIG,
+                                  prefixes={k: v for k, v in PREFIXES.items() if k in used}))
