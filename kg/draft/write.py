@@ -14,7 +14,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from kg.draft.extract import DraftEvent
-from kg.draft.match import PLACE_WORDS, Mention, short_iri
+from kg.draft.match import Mention, short_iri
 from kg.draft.pipeline import Draft, slugify
 from kg.namespaces import DZG, DZO, DZR, OA, PREFIXES
 from kg.rdf import to_oxigraph
