@@ -233,6 +233,45 @@ def cmd_push(args) -> int:
     return 0
 
 
+def cmd_draft(args) -> int:
+    # kg.draft loads the date parser and the fuzzy matcher: imported here to keep start-up fast
+    from kg.draft import accept, files, pipeline
+
+    root = _root(args)
+    if bool(args.article) == bool(args.accept):
+        raise UsageError("give an article to draft, or --accept REVIEW.csv (not both)")
+    if args.accept:
+        if args.year is not None:
+            raise UsageError("--year applies to drafting an article, not to --accept")
+        text = accept.accept(root, Path(args.accept))
+        _write_output(args.output, lambda target: target.write(text.encode("utf-8")))
+        return 0
+    article = Path(args.article)
+    out = Path(args.output) if args.output else Path(f"{article.stem}-draft")
+    d = pipeline.draft(article, root, year=args.year)
+    written = files.save(d, out, root)
+    report = written.report
+    print(f"drafted {len(d.events)} events from {article} (year {d.year}) into {out}/: "
+          f"{written.graph.name}, {written.csv.name}, {written.html.name}", file=sys.stderr)
+    warnings = [f for f in report.findings if f.severity == "Warning"]
+    print(f"draft profile: {len(report.violations)} violation(s), {len(warnings)} warning(s) (what a reviewer "
+          f"adds, such as descriptions)", file=sys.stderr)
+    if not report.conforms:
+        print(report.text(), file=sys.stderr)
+        return 1
+    return 0
+
+
+def _add_draft_parser(sub) -> None:
+    d = sub.add_parser("draft", help="draft events from an article's text, for review; accept a reviewed file")
+    d.add_argument("article", nargs="?", help="the article as plain text (paragraphs, [14] reference numbers)")
+    d.add_argument("-o", "--output", help="draft: folder for draft.trig, review.csv, review.html (made if missing; "
+                                          "default ARTICLE-draft); --accept: Turtle file (default: standard output)")
+    d.add_argument("--year", type=int, help="year of dates written without one (default: the title's, else the text's)")
+    d.add_argument("--accept", metavar="REVIEW.csv", help="turn the reviewed rows into Turtle for graph/")
+    d.set_defaults(func=cmd_draft)
+
+
 def _add_load_options(cmd) -> None:
     cmd.add_argument("--load", action="append", default=[], metavar="FILE",
                      help="also load this RDF file (.ttl .nt .nq .trig .rdf .jsonld) into the graph "
@@ -278,6 +317,8 @@ def parser() -> argparse.ArgumentParser:
     from kg.linking import review as linking
 
     linking.add_link_parser(sub)
+
+    _add_draft_parser(sub)
 
     s = sub.add_parser("stats", help="counts per class and completeness of events")
     s.set_defaults(func=cmd_stats)

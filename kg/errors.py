@@ -46,3 +46,17 @@ class InconsistentError(BuildError):
 
 class ReasonerUnavailable(BuildError):
     """The OWL reasoner could not run (for example no Java runtime)."""
+
+
+class DraftError(KgError):
+    """An article could not be drafted (missing or empty file, no prose); the message says why."""
+
+
+class ReviewFileError(DraftError):
+    """A review file cannot be accepted: a missing column, or a row whose value is wrong (named
+    by its line)."""
+
+    def __init__(self, path: str, line: int | None, message: str):
+        self.path, self.line = path, line
+        where = path if line is None else f"{path}, line {line}"
+        super().__init__(f"{where}: {message}")

@@ -35,6 +35,10 @@ WOF = Namespace("https://spelunker.whosonfirst.org/id/")
 """Who's On First records, by number (the gazetteer's own page for each)."""
 VOID = Namespace("http://rdfs.org/ns/void#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+OA = Namespace("http://www.w3.org/ns/oa#")
+"""Web Annotation: where in an article's text a drafted fact was read (character offsets)."""
+PROF = Namespace("http://www.w3.org/ns/dx/prof/")
+"""Profiles Vocabulary: the draft profile of our shapes."""
 
 PREFIXES: dict[str, str] = {
     "dzo": str(DZO),
@@ -59,6 +63,8 @@ PREFIXES: dict[str, str] = {
     "wof": str(WOF),
     "void": str(VOID),
     "sd": str(SD),
+    "oa": str(OA),
+    "prof": str(PROF),
 }
 """Prefix -> namespace IRI, shared by serialisers, the query page and the CLI."""
 
