@@ -17,6 +17,8 @@ COLUMNS = {
     "sides": "side sideLabel member memberLabel since until",
     "references": "reference number title publisher date citedBy",
     "wikidata-links": "entity label wikidata",
+    "reported-totals": "total for forLabel start end party partyLabel killed killedLow killedHigh injured arrested "
+                       "words claimedBy qualifier",
 }
 R = "https://w3id.org/deir-ez-zor-2024/resource/"
 
@@ -85,8 +87,40 @@ def test_no_casualties_reported_is_zero_not_empty(store):
 
 
 def test_islamic_state_arrests_are_claimed_by_the_sdf(store):
-    claimed = [r for r in rows(store, "casualties") if r["party"] == R + "islamic-state" and r["arrested"] == "18"]
+    # An infobox total over the offensive: a reported total, not the casualties of an incident.
+    claimed = [r for r in rows(store, "reported-totals") if r["party"] == R + "islamic-state" and r["arrested"] == "18"]
     assert claimed and "Syrian Democratic Forces" in claimed[0]["claimedBy"]
+
+
+def test_totals_cover_the_offensive_from_3_to_11_december(store):
+    totals = {(r["party"], r["killed"], r["start"], r["end"]) for r in rows(store, "reported-totals")}
+    assert (R + "side-sdf", "10", "2024-12-03", "2024-12-11") in totals
+    assert (R + "side-syrian-government", "12", "2024-12-03", "2024-12-11") in totals
+
+
+def test_a_vague_total_keeps_its_words_and_a_low_estimate_but_no_best_figure(store):
+    several = [r for r in rows(store, "reported-totals") if r["party"] == R + "anti-sdf-protesters"]
+    assert [(r["words"], r["killedLow"], r["killed"]) for r in several] == [("several", "2", None)]
+
+
+def test_no_infobox_total_is_among_the_casualties_of_incidents(store):
+    casualties = rows(store, "casualties")
+    assert R + "deir-ez-zor-offensive-2024" not in {r["event"] for r in casualties}
+    assert R + "side-sdf" not in {r["party"] for r in casualties}
+
+
+def test_the_killed_of_the_events_query_add_up_to_the_incident_records_alone(store):
+    in_events = sum(int(r["killed"]) for r in rows(store, "events") if r["killed"])
+    in_records = sum(int(r["killed"]) for r in rows(store, "casualties") if r["killed"])
+    assert in_events == in_records == 28  # the infobox totals (27 killed) would double them
+
+
+def test_grouping_events_are_not_listed_as_events(store):
+    listed = {r["event"] for r in rows(store, "events")}
+    for umbrella in ("deir-ez-zor-offensive-2024", "2025-diban-incident", "2024-syrian-opposition-offensives",
+                     "eastern-syria-insurgency"):
+        assert R + umbrella not in listed
+    assert R + "event-2024-11-21-hts-led-coalition-launches-offensive" in listed  # the launch stays an incident
 
 
 def test_sdf_held_deir_ez_zor_city_on_8_december(store):
