@@ -88,9 +88,19 @@ def test_event_places_put_the_abu_kamal_capture_at_abu_kamal(client):
 
 def test_event_spans_give_the_window_of_a_vague_date(client):
     spans = {r["event"]: r for r in rows(client.get("/explorer/data/explorer-event-spans"))}
-    offensives = spans[R + "2024-syrian-opposition-offensives"]
+    launch = spans[R + "event-2024-11-21-hts-led-coalition-launches-offensive"]
+    assert (launch["datePrecision"], launch["latestDate"]) == ("approximate", "2024-11-30")
+    groups = {r["group"]: r for r in rows(client.get("/explorer/data/explorer-event-groups"))}
+    offensives = groups[R + "2024-syrian-opposition-offensives"]
     assert (offensives["datePrecision"], offensives["latestDate"]) == ("approximate", "2024-11-30")
-    assert spans[R + "deir-ez-zor-offensive-2024"]["endDate"] == "2024-12-11"
+    assert groups[R + "deir-ez-zor-offensive-2024"]["endDate"] == "2024-12-11"
+
+
+def test_grouping_events_are_bands_not_events_of_the_timeline(client):
+    spans = {r["event"] for r in rows(client.get("/explorer/data/explorer-event-spans"))}
+    assert R + "deir-ez-zor-offensive-2024" not in spans and R + "2025-diban-incident" not in spans
+    later = {r["group"] for r in rows(client.get("/explorer/data/explorer-event-groups", params={"from": "2024-12-12"}))}
+    assert R + "deir-ez-zor-offensive-2024" not in later and R + "2025-diban-incident" in later
 
 
 def test_event_links_name_actors_and_places(client):
@@ -102,9 +112,9 @@ def test_event_links_name_actors_and_places(client):
 
 @pytest.mark.parametrize("path, queries", [
     ("/network", {"who-supported-whom", "sides"}),
-    ("/timeline", {"events", "explorer-event-spans", "explorer-event-links"}),
+    ("/timeline", {"events", "explorer-event-spans", "explorer-event-links", "explorer-event-groups"}),
     ("/map", {"explorer-places", "explorer-event-places", "explorer-control"}),
-    ("/casualties", {"casualties"}),
+    ("/casualties", {"casualties", "reported-totals"}),
 ])
 def test_view_page_embeds_its_query_results(client, path, queries):
     response = client.get(path, headers=BROWSER)
@@ -330,4 +340,4 @@ def test_the_query_page_says_which_parameters_a_named_query_takes(client):
     assert "<code>?place</code> (iri: the place" in text and "<code>?day</code> (date: the day asked about" in text
     assert "<code>kg query controller-on-date --param NAME=VALUE</code> or" in text
     assert "<code>GET /explorer/data/controller-on-date?NAME=VALUE</code>" in text
-    assert text.count("Parameters:") == 7  # the five windowed queries, controller-on-date, events-of-actor
+    assert text.count("Parameters:") == 9  # the seven windowed queries, controller-on-date, events-of-actor
