@@ -86,6 +86,11 @@ def test_event_places_put_the_abu_kamal_capture_at_abu_kamal(client):
     assert {place for _, place in found} <= {R + s for s in ("abu-kamal", "damascus", "deir-ez-zor", "mayadin", "palmyra")}
 
 
+def test_event_places_say_how_precisely_the_place_is_known(client):
+    precision = {(r["event"], r["place"]): r["precision"] for r in rows(client.get("/explorer/data/explorer-event-places"))}
+    assert precision[(R + "event-2024-12-06-sdf-seizes-abu-kamal", R + "abu-kamal")] == "at the place"
+
+
 def test_event_spans_give_the_window_of_a_vague_date(client):
     spans = {r["event"]: r for r in rows(client.get("/explorer/data/explorer-event-spans"))}
     launch = spans[R + "event-2024-11-21-hts-led-coalition-launches-offensive"]

@@ -139,7 +139,7 @@ def test_map_places_abu_kamal_with_its_holder_on_the_day(site, browser):
     open_view(browser, site + "/map?day=2024-12-08")
     place = css(browser, f'.place[data-place="{R}abu-kamal"]')
     assert place and place[0].get_attribute("data-holder") == R + "syrian-democratic-forces"
-    assert css(browser, f'.map-event[data-event="{R}event-2024-12-06-sdf-seizes-abu-kamal"]')
+    assert css(browser, f'.map-event[data-event="{R}event-2024-12-06-sdf-seizes-abu-kamal"][data-precision="at the place"]')
     assert css(browser, ".scale-bar")
     screenshot(browser, "map")
     assert page_errors(browser) == []
