@@ -141,11 +141,11 @@ def _write_output(output: str | None, write) -> None:
 def cmd_query(args) -> int:
     root = _root(args)
     if args.list:
-        for q in queries.list_queries(root):
+        for q in queries.gallery(root):
             params = " ".join(f"[--param {p.name}=<{p.kind}>]" if p.optional else f"--param {p.name}=<{p.kind}>"
                               for p in q.parameters)
             net = " [needs network]" if q.needs_network else ""
-            print(f"{q.name}{net}\n    {q.description}" + (f"\n    {params}" if params else ""))
+            print(f"{q.name}{net}: {q.title}\n    {q.description}" + (f"\n    {params}" if params else ""))
         return 0
     if not args.name:
         raise UsageError("name a query (see `kg query --list`) or a .rq file")

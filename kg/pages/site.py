@@ -13,7 +13,7 @@ from fastapi.templating import Jinja2Templates
 
 from kg import formats as conneg
 from kg.pages import resource as pages
-from kg.sparql.named import list_queries
+from kg.sparql.named import gallery
 from kg.namespaces import BASE, PREFIXES
 from kg.sparql.policy import Refused
 from kg.settings import Settings
@@ -58,7 +58,7 @@ class Pages:
 
     def query_page(self, request: Request) -> HTMLResponse:
         """The query editor (YASGUI when installed, a textarea otherwise) with the named queries."""
-        return self._page(request, "query.html", queries=list_queries(self.root), yasgui=self.yasgui,
+        return self._page(request, "query.html", queries=gallery(self.root), yasgui=self.yasgui,
                           prefill=request.query_params.get("query", ""), prefixes=PREFIXES)
 
     async def resource(self, request: Request, slug: str) -> Response:

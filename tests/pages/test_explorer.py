@@ -345,4 +345,12 @@ def test_the_query_page_says_which_parameters_a_named_query_takes(client):
     assert "<code>?place</code> (iri: the place" in text and "<code>?day</code> (date: the day asked about" in text
     assert "<code>kg query controller-on-date --param NAME=VALUE</code> or" in text
     assert "<code>GET /explorer/data/controller-on-date?NAME=VALUE</code>" in text
-    assert text.count("Parameters:") == 9  # the seven windowed queries, controller-on-date, events-of-actor
+    # events, casualties and reported-totals take a window; controller-on-date, events-of-actor and the
+    # gallery's events-on-day, losses-of-party, actions-of-actor and events-citing-reference a parameter.
+    assert text.count("Parameters:") == 9
+
+
+def test_the_query_page_offers_the_questions_not_the_explorers_queries(client):
+    text = flat(client.get("/", headers=BROWSER).text)
+    assert "Who held a place on a given day?" in text and "What happened on a given day?" in text
+    assert ">explorer-event-spans</button>" not in text and ">events</button>" in text
