@@ -354,3 +354,8 @@ def test_the_query_page_offers_the_questions_not_the_explorers_queries(client):
     text = flat(client.get("/", headers=BROWSER).text)
     assert "Who held a place on a given day?" in text and "What happened on a given day?" in text
     assert ">explorer-event-spans</button>" not in text and ">events</button>" in text
+
+
+def test_an_event_page_says_how_precisely_its_place_is_known(client):
+    text = flat(client.get("/resource/event-2024-12-03-us-strike-near-deir-ez-zor-airport", headers=BROWSER).text)
+    assert "location precision" in text and "near the place" in text
