@@ -57,7 +57,8 @@ HEAVY = {
     "label-search": PREFIX + """SELECT ?s ?l WHERE { ?s rdfs:label ?l
   FILTER(CONTAINS(LCASE(STR(?l)), "actor 12")) } LIMIT 100""",
 }
-EXAMPLES = {"place": "dzr:synth-place-1", "day": "2019-06-01", "actor": "dzr:synth-actor-1"}
+EXAMPLES = {"place": "dzr:synth-place-1", "day": "2019-06-01", "actor": "dzr:synth-actor-1",
+            "party": "dzr:synth-actor-1", "number": "1"}
 """Parameter values of the named queries on synthetic data."""
 MONTH = {"from": "2024-09-01", "to": "2024-09-30"}
 """The date window of the queries that take one, run a second time as "NAME, a month"."""

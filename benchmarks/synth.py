@@ -100,6 +100,7 @@ def generate(target_triples: int, seed: int = 1) -> Iterator[ox.Triple]:
         day = date(2015, 1, 1) + timedelta(days=rnd.randrange(3650))
         yield ox.Triple(e, o("date"), lit(day.isoformat(), "date"))
         yield ox.Triple(e, o("datePrecision"), o("DayPrecision"))
+        yield ox.Triple(e, o("locationPrecision"), o("AtPlace"))
         agent, target = rnd.choices(actors, weights, k=2)
         yield ox.Triple(e, o("agent"), agent)
         if target != agent:

@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from kg.build import pipeline as build_mod
-from kg.build import export
+from kg.build import acled, export
 from kg.sparql import lint
 from kg.sparql import named as queries
 from kg.errors import KgError, UsageError
@@ -58,15 +58,19 @@ def cmd_validate(args) -> int:
     return 0
 
 
+_NOT_RDF = {"quickstatements": ".qs", "acled": ".csv"}
+"""Export formats that are not RDF (a QuickStatements batch, ACLED's CSV) -> file extension."""
+
+
 def _export_format(fmt: str | None, output: str | None) -> str:
     """The format asked for, else the one the output file's extension names, else Turtle; a
     format the extension contradicts (`--format turtle -o graph.nt`) is refused."""
-    by_suffix = {suffix: name for name, (_, suffix) in export.FORMATS.items()} | {".qs": "quickstatements"}
+    by_suffix = {suffix: name for name, (_, suffix) in export.FORMATS.items()} | {s: n for n, s in _NOT_RDF.items()}
     implied = by_suffix.get(Path(output).suffix.lower()) if output else None
     if fmt is None:
         return implied or "turtle"
-    if fmt not in (*export.FORMATS, "quickstatements"):
-        raise UsageError(f"unknown format {fmt!r}; choose one of: {', '.join(export.FORMATS)}, quickstatements")
+    if fmt not in (*export.FORMATS, *_NOT_RDF):
+        raise UsageError(f"unknown format {fmt!r}; choose one of: {', '.join([*export.FORMATS, *_NOT_RDF])}")
     if implied and implied != fmt:
         raise UsageError(f"--format {fmt} would write {fmt} into {output}, whose extension means {implied}; "
                          f"drop --format or change the file name")
@@ -76,13 +80,16 @@ def _export_format(fmt: str | None, output: str | None) -> str:
 def cmd_export(args) -> int:
     root = _root(args)
     fmt = _export_format(args.format, args.output)
-    if fmt == "quickstatements" and args.graph is not None:
-        raise UsageError("--graph does not apply to quickstatements: the batch holds statements about the "
-                         "offensive, drawn from the whole build")
+    if fmt in _NOT_RDF and args.graph is not None:
+        raise UsageError(f"--graph does not apply to {fmt}: it is drawn from the whole build")
     graph = args.graph or "asserted"
     dist = build_mod.ensure_built(root, _dist(args, root), progress=_progress)
     if fmt == "quickstatements":
         data = _quickstatements(dist)
+    elif fmt == "acled":
+        from kg.store.datasets import open_store  # as for quickstatements: only these formats need the store
+
+        data = acled.render(open_store(dist))
     elif name := build_mod.dist_file(graph, fmt):
         # The build wrote this one already, the same way: copy it (1M triples: 0.3 s, not 13 s).
         _write_output(args.output, lambda target: _copy(dist / name, target))
@@ -135,11 +142,11 @@ def _write_output(output: str | None, write) -> None:
 def cmd_query(args) -> int:
     root = _root(args)
     if args.list:
-        for q in queries.list_queries(root):
+        for q in queries.gallery(root):
             params = " ".join(f"[--param {p.name}=<{p.kind}>]" if p.optional else f"--param {p.name}=<{p.kind}>"
                               for p in q.parameters)
             net = " [needs network]" if q.needs_network else ""
-            print(f"{q.name}{net}\n    {q.description}" + (f"\n    {params}" if params else ""))
+            print(f"{q.name}{net}: {q.title}\n    {q.description}" + (f"\n    {params}" if params else ""))
         return 0
     if not args.name:
         raise UsageError("name a query (see `kg query --list`) or a .rq file")
@@ -296,7 +303,7 @@ def parser() -> argparse.ArgumentParser:
 
     e = sub.add_parser("export", help="write the build in a standard RDF format")
     e.add_argument("--format",
-                   help=f"one of: {', '.join(export.FORMATS)}, quickstatements (default: the output file's "
+                   help=f"one of: {', '.join([*export.FORMATS, *_NOT_RDF])} (default: the output file's "
                         f"extension, else turtle)")
     e.add_argument("--graph", choices=[*export.GRAPHS, "all"], help="which graph (default: asserted)")
     e.add_argument("-o", "--output", help="file to write (default: standard output)")

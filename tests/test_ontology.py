@@ -69,3 +69,38 @@ def test_properties_have_domains_or_ranges():
 
     loose = [p for p in props if not bounded(p)]
     assert set(loose) <= {DZO.partOf, DZO.hasPart, DZO.wikidataItem, DZO.linkSubject, DZO.linkTarget}, loose
+
+
+def test_grouping_events_are_not_events():
+    members = set()
+    for node in ONTO.subjects(RDF.type, OWL.AllDisjointClasses):
+        members |= set(rdflib.collection.Collection(ONTO, ONTO.value(node, OWL.members)))
+    assert {DZO.Event, DZO.GroupingEvent} <= members
+    grouping = set(ONTO.transitive_subjects(RDFS.subClassOf, DZO.GroupingEvent))
+    assert {DZO.MilitaryOffensive, DZO.Conflict, DZO.IncidentSeries} <= grouping
+    assert not grouping & set(ONTO.transitive_subjects(RDFS.subClassOf, DZO.Event))
+
+
+def test_totals_and_incident_casualties_are_disjoint_kinds_of_loss_figure():
+    assert (DZO.CasualtyRecord, OWL.disjointWith, DZO.ReportedTotal) in ONTO
+    assert ONTO.value(DZO.totalFor, RDFS.range) == DZO.GroupingEvent
+    assert ONTO.value(DZO.casualtyEvent, RDFS.range) == DZO.Event
+
+
+def test_acts_for_is_transitive_and_says_which_axioms_produce_it():
+    assert (DZO.actsFor, RDF.type, OWL.TransitiveProperty) in ONTO
+    producers = set(ONTO.subjects(RDFS.subPropertyOf, DZO.actsFor))
+    assert producers == {DZO.subUnitOf, DZO.memberOf, DZO.country, DZO.affiliatedWith, DZO.owesAllegianceTo}
+    definition = str(ONTO.value(DZO.actsFor, SKOS.definition))
+    assert all(f"dzo:{p.split('#')[1]}" in definition for p in producers)
+    assert (DZO.leads, RDFS.subPropertyOf, DZO.memberOf) in ONTO
+
+
+def test_every_incident_kind_carries_its_acled_disorder_type():
+    kinds = set(ONTO.transitive_subjects(RDFS.subClassOf, DZO.Event)) - {DZO.Event}
+    for kind in kinds:
+        assert ONTO.value(kind, DZO.acledDisorderType) is not None, kind
+
+
+def test_live_fire_exercises_are_their_own_kind_of_exercise():
+    assert (DZO.LiveFireExercise, RDFS.subClassOf, DZO.MilitaryExercise) in ONTO

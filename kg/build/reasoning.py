@@ -197,14 +197,28 @@ def check_consistency(onto: rdflib.Graph, data: rdflib.Graph) -> None:
 def hermit_object_property_values(onto: rdflib.Graph, data: rdflib.Graph) -> set[tuple[str, str, str]]:
     """Every (subject, property, object) of our object properties that HermiT derives or is given."""
     world = run_hermit(onto, data, infer_values=True)
-    out = set()
+    found = set()
     for prop in world.object_properties():
-        if not prop.iri.startswith(str(DZO)):
-            continue
         for s, o in prop.get_relations():
             if hasattr(s, "iri") and hasattr(o, "iri"):
-                out.add((s.iri, prop.iri, o.iri))
-    return out
+                found.add((s.iri, prop.iri, o.iri))
+    # owlready2 keeps an inferred value only where no sub-property (or the inverse of one) already
+    # holds it (dzo:country entails dzo:actsFor, but it lists the former alone), so the values of
+    # super-properties and inverses are added back, to a fixpoint: HermiT entails them all.
+    supers = {str(p): {str(q) for q in onto.transitive_objects(p, RDFS.subPropertyOf) if q != p}
+              for p in onto.subjects(RDFS.subPropertyOf, None) if isinstance(p, rdflib.URIRef)}
+    inverses: dict[str, set[str]] = {}
+    for p, q in onto.subject_objects(OWL.inverseOf):
+        if isinstance(p, rdflib.URIRef) and isinstance(q, rdflib.URIRef):
+            inverses.setdefault(str(p), set()).add(str(q))
+            inverses.setdefault(str(q), set()).add(str(p))
+    closed, new = set(found), set(found)
+    while new:
+        implied = {(s, q, o) for s, p, o in new for q in supers.get(p, ())}
+        implied |= {(o, q, s) for s, p, o in new for q in inverses.get(p, ())}
+        new = implied - closed
+        closed |= new
+    return {t for t in closed if t[1].startswith(str(DZO))}
 
 
 _EXPLAIN_QUERIES = {

@@ -116,7 +116,7 @@ def _statements(store: ox.Store, offensive: str, roles: Mapping[str, str]) -> li
     for actor, our_roles in by_actor.items():
         quals = tuple(sorted({("P2868", roles[r]) for r in our_roles if r in roles}))
         found.append(Statement("P710", actor, quals))
-    for r in _rows(store, """?r dzo:casualtyEvent ?o ; dzo:killed ?k ; dzo:figureQualifier dzo:Exact ;
+    for r in _rows(store, """?r dzo:totalFor ?o ; dzo:killed ?k ; dzo:figureQualifier dzo:Exact ;
                                 dzo:casualtyParty ?party . ?party dzo:wikidataItem ?q .
                              FILTER NOT EXISTS { ?r dzo:epistemicStatus ?s FILTER(?s != dzo:Stated) }""",
                    o=offensive):

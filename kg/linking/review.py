@@ -58,6 +58,7 @@ SKIPPED_KINDS = {"Side", "CivilianGroup"}
 """Our own groupings (an infobox column, 'civilians'): no Wikidata item can denote them."""
 LINKED_EVENT_KINDS = {"MilitaryOffensive"}
 """Wikidata has items for campaigns, not for the single strikes and clashes we record."""
+_EVENT_FAMILIES = {str(DZO.Event), str(DZO.GroupingEvent)}
 
 ACCEPTED = {"yes", "y", "true", "x", "1", "ok"}
 REJECTED = {"", "no", "n", "false", "0", "-"}
@@ -108,7 +109,7 @@ class Disagreement:
 # Reading our side from the store.
 
 _KIND = """
-  VALUES ?family { dzo:Actor dzo:Place dzo:Event dzo:Conflict }
+  VALUES ?family { dzo:Actor dzo:Place dzo:Event dzo:GroupingEvent }
   ?e a ?kind . ?kind rdfs:subClassOf* ?family .
   FILTER(STRSTARTS(STR(?kind), STR(dzo:)))
   FILTER NOT EXISTS { ?e a ?finer . ?finer rdfs:subClassOf+ ?kind . FILTER(?finer != ?kind) }
@@ -128,7 +129,7 @@ def _entities(store: ox.Store, linked: bool) -> list[tuple[Entity, str]]:
     found: dict[str, dict] = {}
     for r in _select(store, _KIND + link):
         kind = r["kind"].removeprefix(str(DZO))
-        if kind in SKIPPED_KINDS or (r["family"] == str(DZO.Event) and kind not in LINKED_EVENT_KINDS):
+        if kind in SKIPPED_KINDS or (r["family"] in _EVENT_FAMILIES and kind not in LINKED_EVENT_KINDS):
             continue
         found.setdefault(r["e"], {"label": r["label"], "kinds": set(), "item": r.get("item", "")})
         found[r["e"]]["kinds"].add(kind)

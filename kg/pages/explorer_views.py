@@ -62,8 +62,9 @@ VIEWS = (
           ("start", "From"), ("end", "Until"), ("references", "References")),
          ("SupportRelation", "support relations")),
     View("/timeline", "Timeline",
-         "Every event on a date axis, coloured by kind; vague dates are drawn as spans.",
-         ("events", "explorer-event-spans", "explorer-event-links"), "events",
+         "Every incident on a date axis, coloured by kind; vague dates are drawn as spans, and the "
+         "offensives, campaigns and series the incidents belong to as bands behind them.",
+         ("events", "explorer-event-spans", "explorer-event-links", "explorer-event-groups"), "events",
          (("date", "Date"), ("event", "Event"), ("kind", "Kind"), ("agents", "Agents"),
           ("targets", "Targets"), ("places", "Places"), ("killed", "Killed"),
           ("injured", "Injured")),
@@ -76,8 +77,9 @@ VIEWS = (
          ("Event", "events at places with coordinates"), "dzo:date",
          drawn_if="dzo:place/geo:hasGeometry/geo:asWKT ?wkt"),
     View("/casualties", "Casualties",
-         "People killed, injured and arrested, per party and month, as the article reports them.",
-         ("casualties",), "casualties",
+         "People killed, injured and arrested, per party and month of the incidents, as the article "
+         "reports them; the totals it gives for a whole period apart, never added to them.",
+         ("casualties", "reported-totals"), "casualties",
          (("date", "Date"), ("event", "Event"), ("party", "Party"), ("killed", "Killed"),
           ("injured", "Injured"), ("arrested", "Arrested"), ("claimedBy", "Claimed by"),
           ("qualifier", "Figure")),

@@ -16,7 +16,7 @@ from kg import formats as conneg
 from kg.pages import resource as pages
 from kg.errors import UsageError
 from kg.sparql import lint
-from kg.sparql.named import bind, list_queries
+from kg.sparql.named import bind, gallery, list_queries
 from kg.store.remote import with_values
 from kg.namespaces import BASE, PREFIXES
 from kg.sparql.policy import Refused
@@ -65,9 +65,7 @@ class Pages:
 
     def query_page(self, request: Request) -> HTMLResponse:
         """The query editor (YASGUI when installed, a textarea otherwise) with the named queries."""
-        # The explorer's own queries (explorer-*) feed its views; they are no questions of users.
-        questions = [q for q in list_queries(self.root) if not q.name.startswith("explorer-")]
-        return self._page(request, "query.html", queries=questions, yasgui=self.yasgui,
+        return self._page(request, "query.html", queries=gallery(self.root), yasgui=self.yasgui,
                           prefill=request.query_params.get("query", ""), prefixes=PREFIXES)
 
     def named_query(self, request: Request, name: str) -> Response:

@@ -2,10 +2,14 @@
 binding parameters as SPARQL terms (never by pasting the text given), and running them.
 
 Header syntax, in the leading comment lines of a .rq file:
+    # @title The question the query answers?
     # One or more lines of description.
     # @param place iri: the place asked about (a full IRI or a prefixed name such as dzr:abu-kamal)
     # @param from date optional: a parameter that may be left out
     # @network   (the query calls SERVICE and needs the network)
+
+The explorer's own queries (named explorer-*) serve its views: they run like any other but are left
+out of the gallery that `kg query --list` and the query page offer.
 
 Every value is first made a term of its kind (an IRI, a date, ...) by pyoxigraph, which checks it.
 A required parameter is then bound as the query's initial value of its variable (pyoxigraph's
@@ -31,6 +35,7 @@ from kg.namespaces import PREFIXES, short
 from kg.store.embedded import syntax_message, used_prefixes
 
 KINDS = ("iri", "date", "string", "integer")
+EXPLORER_PREFIX = "explorer-"
 _PARAM = re.compile(r"@param\s+(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<kind>\w+)(?P<optional>\s+optional)?\s*:\s*(?P<doc>.*)")
 _TOKENS = re.compile("|".join((
     r"(?P<skip>#[^\n]*",                                         # what a variable cannot be in: a comment,
@@ -57,11 +62,18 @@ class NamedQuery:
     text: str
     parameters: tuple[Parameter, ...]
     needs_network: bool
+    title: str = ""
+    """The question the query answers, as the gallery shows it (its name when it has none)."""
+
+    @property
+    def listed(self) -> bool:
+        """Whether the gallery offers it: the explorer's own queries are not questions for users."""
+        return not self.name.startswith(EXPLORER_PREFIX)
 
 
 def parse_header(name: str, path: Path, text: str) -> NamedQuery:
     """A NamedQuery from the leading comment block of its text."""
-    description, params, network = [], [], False
+    description, params, network, title = [], [], False, ""
     for line in text.splitlines():
         if not line.startswith("#"):
             break
@@ -74,14 +86,21 @@ def parse_header(name: str, path: Path, text: str) -> NamedQuery:
             params.append(Parameter(m["name"], m["kind"], m["doc"].strip(), bool(m["optional"])))
         elif body.startswith("@network"):
             network = True
+        elif body.startswith("@title"):
+            title = body.removeprefix("@title").strip()
         elif body:
             description.append(body)
-    return NamedQuery(name, path, " ".join(description), text, tuple(params), network)
+    return NamedQuery(name, path, " ".join(description), text, tuple(params), network, title or name)
 
 
 def list_queries(root: Path) -> list[NamedQuery]:
     """Every named query under root/queries, by name."""
     return [parse_header(p.stem, p, p.read_text(encoding="utf-8")) for p in sorted((root / "queries").glob("*.rq"))]
+
+
+def gallery(root: Path) -> list[NamedQuery]:
+    """The named queries offered to users, by name: all but the explorer's own."""
+    return [q for q in list_queries(root) if q.listed]
 
 
 def find(root: Path, name_or_file: str) -> NamedQuery:

@@ -96,3 +96,27 @@ def test_materialise_handles_a_chain_with_an_inverse_step():
     inferred = triples(reasoning.materialise(asserted, reasoning.rules_from_ontology(onto)))
     assert (a.value, str(DZO.supportedBy), b.value) in inferred
     assert (b.value, str(DZO.supports), a.value) in inferred
+
+
+def _acts_for(built) -> set[tuple[str, str]]:
+    return {(s, o) for s, p, o in triples(built.asserted + built.inferred) if p == str(DZO.actsFor)}
+
+
+def test_every_us_force_acts_for_the_united_states_by_one_materialised_property(built):
+    acting = {s for s, o in _acts_for(built) if o == str(DZR["united-states"])}
+    assert {str(DZR[x]) for x in ("united-states-armed-forces", "united-states-air-force", "us-central-command")} <= acting
+
+
+def test_a_brigade_acts_for_the_force_above_its_parent_and_for_the_side(built):
+    acts = _acts_for(built)
+    brigade = str(DZR["self-defense-forces-1st-brigade"])
+    assert (brigade, str(DZR["syrian-democratic-forces"])) in acts and (brigade, str(DZR["side-sdf"])) in acts
+
+
+def test_acts_for_is_never_asserted_only_derived(built):
+    assert not any(p == str(DZO.actsFor) for _, p, _ in triples(built.asserted))
+
+
+def test_a_coalition_leader_is_one_of_its_members(built):
+    members = {(s, o) for s, p, o in triples(built.inferred) if p == str(DZO.memberOf)}
+    assert (str(DZR["united-states"]), str(DZR["cjtf-oir"])) in members

@@ -83,7 +83,7 @@ def test_a_second_statement_of_the_same_value_is_held_back_not_merged(store):
     # Two parties with 2 deaths each: QuickStatements would put both qualifiers on one claim.
     link(store, "Q999999910")
     record, graph = ox.NamedNode(str(DZR["casualties-united-states"])), ox.DefaultGraph()
-    for p, o in [(DZO.casualtyEvent, ox.NamedNode(qs.OFFENSIVE)), (DZO.casualtyParty, ox.NamedNode(str(DZR["united-states"]))),
+    for p, o in [(DZO.totalFor, ox.NamedNode(qs.OFFENSIVE)), (DZO.casualtyParty, ox.NamedNode(str(DZR["united-states"]))),
                  (DZO.killed, ox.Literal("2", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#nonNegativeInteger"))),
                  (DZO.figureQualifier, ox.NamedNode(str(DZO.Exact))), (DZO.citation, ox.NamedNode(str(DZR["reference-11"])))]:
         store.add(ox.Quad(record, ox.NamedNode(str(p)), o, graph))

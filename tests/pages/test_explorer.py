@@ -91,11 +91,26 @@ def test_event_places_are_places_the_map_can_draw(client):
     assert {place for _, place in found} <= placed
 
 
+def test_event_places_say_how_precisely_the_place_is_known(client):
+    precision = {(r["event"], r["place"]): r["precision"] for r in rows(client.get("/explorer/data/explorer-event-places"))}
+    assert precision[(R + "event-2024-12-06-sdf-seizes-abu-kamal", R + "abu-kamal")] == "at the place"
+
+
 def test_event_spans_give_the_window_of_a_vague_date(client):
     spans = {r["event"]: r for r in rows(client.get("/explorer/data/explorer-event-spans"))}
-    offensives = spans[R + "2024-syrian-opposition-offensives"]
+    launch = spans[R + "event-2024-11-21-hts-led-coalition-launches-offensive"]
+    assert (launch["datePrecision"], launch["latestDate"]) == ("approximate", "2024-11-30")
+    groups = {r["group"]: r for r in rows(client.get("/explorer/data/explorer-event-groups"))}
+    offensives = groups[R + "2024-syrian-opposition-offensives"]
     assert (offensives["datePrecision"], offensives["latestDate"]) == ("approximate", "2024-11-30")
-    assert spans[R + "deir-ez-zor-offensive-2024"]["endDate"] == "2024-12-11"
+    assert groups[R + "deir-ez-zor-offensive-2024"]["endDate"] == "2024-12-11"
+
+
+def test_grouping_events_are_bands_not_events_of_the_timeline(client):
+    spans = {r["event"] for r in rows(client.get("/explorer/data/explorer-event-spans"))}
+    assert R + "deir-ez-zor-offensive-2024" not in spans and R + "2025-diban-incident" not in spans
+    later = {r["group"] for r in rows(client.get("/explorer/data/explorer-event-groups", params={"from": "2024-12-12"}))}
+    assert R + "deir-ez-zor-offensive-2024" not in later and R + "2025-diban-incident" in later
 
 
 def test_event_links_name_actors_and_places(client):
@@ -107,9 +122,9 @@ def test_event_links_name_actors_and_places(client):
 
 @pytest.mark.parametrize("path, queries", [
     ("/network", {"who-supported-whom", "sides"}),
-    ("/timeline", {"events", "explorer-event-spans", "explorer-event-links"}),
+    ("/timeline", {"events", "explorer-event-spans", "explorer-event-links", "explorer-event-groups"}),
     ("/map", {"explorer-places", "explorer-event-places", "explorer-control"}),
-    ("/casualties", {"casualties"}),
+    ("/casualties", {"casualties", "reported-totals"}),
 ])
 def test_view_page_embeds_its_query_results(client, path, queries):
     response = client.get(path, headers=BROWSER)
@@ -335,7 +350,10 @@ def test_the_query_page_says_which_parameters_a_named_query_takes(client):
     assert "<code>?place</code> (iri: the place" in text and "<code>?day</code> (date: the day asked about" in text
     assert "<code>kg query controller-on-date --param NAME=VALUE</code> or" in text
     assert "<code>GET /explorer/data/controller-on-date?NAME=VALUE</code>" in text
-    assert text.count("Parameters:") == 4  # events, casualties, controller-on-date, events-of-actor
+    # events, casualties and reported-totals take a window; controller-on-date, events-of-actor and the
+    # gallery's events-on-day, losses-of-party, actions-of-actor and events-citing-reference a parameter.
+    assert text.count("Parameters:") == 9
+
 
 
 def test_a_named_query_is_served_as_text_with_its_parameters_written_in(client):
@@ -400,3 +418,14 @@ def test_a_date_compared_with_a_plain_string_is_warned_of_naming_the_datatype(cl
     "SELECT * WHERE { ?s ?p ?o", ""])
 def test_right_comparisons_string_values_and_broken_text_are_not_warned_of(client, query):
     assert client.get("/query/warnings", params={"query": query}).json() == {"warnings": []}
+
+
+def test_the_query_page_offers_the_questions_not_the_explorers_queries(client):
+    text = flat(client.get("/", headers=BROWSER).text)
+    assert "Who held a place on a given day?" in text and "What happened on a given day?" in text
+    assert 'data-name="explorer-event-spans"' not in text and 'data-name="events"' in text
+
+
+def test_an_event_page_says_how_precisely_its_place_is_known(client):
+    text = flat(client.get("/resource/event-2024-12-03-us-strike-near-deir-ez-zor-airport", headers=BROWSER).text)
+    assert "location precision" in text and "near the place" in text

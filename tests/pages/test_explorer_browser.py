@@ -95,8 +95,11 @@ def test_network_node_click_opens_the_resource_page(site, browser):
 def test_timeline_draws_both_25_november_events(site, browser):
     open_view(browser, site + "/timeline")
     assert len(css(browser, '.event[data-date="2024-11-25"]')) == 2
-    vague = css(browser, f'.event[data-event="{R}2024-syrian-opposition-offensives"] rect.span.vague')
-    assert vague, "the late-November offensives should be drawn as a vague span"
+    vague = css(browser, f'.event[data-event="{R}event-2024-11-21-hts-led-coalition-launches-offensive"] rect.span.vague')
+    assert vague, "the late-November launch of the offensives should be drawn as a vague span"
+    assert css(browser, f'.band[data-group="{R}deir-ez-zor-offensive-2024"] rect.band-area'), \
+        "the offensive should be drawn as a band behind its incidents"
+    assert not css(browser, f'.event[data-event="{R}deir-ez-zor-offensive-2024"]'), "an offensive is not an incident"
     screenshot(browser, "timeline")
     assert page_errors(browser) == []
 
@@ -136,7 +139,7 @@ def test_map_places_abu_kamal_with_its_holder_on_the_day(site, browser):
     open_view(browser, site + "/map?day=2024-12-08")
     place = css(browser, f'.place[data-place="{R}abu-kamal"]')
     assert place and place[0].get_attribute("data-holder") == R + "syrian-democratic-forces"
-    assert css(browser, f'.map-event[data-event="{R}event-2024-12-06-sdf-seizes-abu-kamal"]')
+    assert css(browser, f'.map-event[data-event="{R}event-2024-12-06-sdf-seizes-abu-kamal"][data-precision="at the place"]')
     assert css(browser, ".scale-bar")
     screenshot(browser, "map")
     assert page_errors(browser) == []
@@ -172,6 +175,10 @@ def test_casualties_chart_draws_a_bar_per_party_and_month(site, browser):
     assert sdf
     values = {(b.get_attribute("data-month"), b.get_attribute("data-value")) for b in css(browser, ".bar")}
     assert ("2024-11", "5") in values
+    # The infobox's total of the SDF side stands apart, as a total: not in any month's bar.
+    totals = {(b.get_attribute("data-party"), b.get_attribute("data-value")) for b in css(browser, ".party.total")}
+    assert (R + "side-sdf", "10") in totals
+    assert not css(browser, f'.party:not(.total)[data-party="{R}side-sdf"]')
     screenshot(browser, "casualties")
     assert page_errors(browser) == []
 

@@ -17,6 +17,21 @@ COLUMNS = {
     "sides": "side sideLabel member memberLabel since until",
     "references": "reference number title publisher date citedBy",
     "wikidata-links": "entity label wikidata",
+    "reported-totals": "total for forLabel start end party partyLabel killed killedLow killedHigh injured arrested "
+                       "words claimedBy qualifier",
+}
+PARAMETERS = {
+    "events-on-day": {"day": "2024-12-06"},
+    "losses-of-party": {"party": "dzr:syrian-democratic-forces"},
+    "actions-of-actor": {"actor": "dzr:united-states"},
+    "events-citing-reference": {"number": "14"},
+}
+"""The gallery's questions that need a parameter, with one that answers rows."""
+GALLERY_COLUMNS = {
+    "events-on-day": "day event label kind date until datePrecision partOf",
+    "losses-of-party": "party event date label lost lostLabel killed injured arrested by",
+    "actions-of-actor": "actor event date label kind through throughLabel targets places",
+    "events-citing-reference": "number reference event date label grouping",
 }
 R = "https://w3id.org/deir-ez-zor-2024/resource/"
 
@@ -31,6 +46,66 @@ def test_named_query_returns_rows_with_exactly_its_columns(store, name):
     table = queries.table(queries.run(store, queries.find(ROOT, name)))
     assert table.columns == COLUMNS[name].split()
     assert table.rows, f"{name} returned no rows"
+
+
+@pytest.mark.parametrize("name", sorted(GALLERY_COLUMNS))
+def test_a_gallery_question_runs_with_its_parameters_and_its_columns(store, name):
+    table = queries.table(queries.run(store, queries.find(ROOT, name), PARAMETERS[name]))
+    assert table.columns == GALLERY_COLUMNS[name].split()
+    assert table.rows, f"{name} returned no rows"
+
+
+def test_every_listed_query_is_titled_with_its_question():
+    for q in queries.gallery(ROOT):
+        assert q.title.endswith("?") and q.title != q.name, q.name
+
+
+def test_the_gallery_asks_the_questions_analysts_ask_first():
+    names = {q.name for q in queries.gallery(ROOT)}
+    assert {"who-supported-whom", "controller-on-date", "events-on-day", "events", "losses-of-party",
+            "actions-of-actor", "events-citing-reference"} <= names
+
+
+def test_the_explorers_queries_are_left_out_of_the_gallery_but_still_run(store):
+    assert not [q.name for q in queries.gallery(ROOT) if q.name.startswith("explorer-")]
+    hidden = [q for q in queries.list_queries(ROOT) if not q.listed]
+    assert hidden and all(q.name.startswith("explorer-") for q in hidden)
+    assert queries.table(queries.run(store, queries.find(ROOT, "explorer-event-spans"))).rows
+
+
+def test_kg_query_list_shows_the_questions_and_not_the_explorers_queries():
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "kg", "--root", str(ROOT), "query", "--list"],
+                          capture_output=True, text=True, timeout=60, check=True)
+    assert "who-supported-whom: Who supported whom, and when?" in done.stdout
+    assert "explorer-" not in done.stdout
+
+
+def test_the_united_states_strikes_come_from_one_pattern_not_a_union(store):
+    found = {r["event"]: r["through"] for r in rows(store, "actions-of-actor", actor="dzr:united-states")}
+    assert set(found.values()) == {R + "united-states-armed-forces", R + "united-states-air-force",
+                                   R + "us-central-command"}
+    assert R + "event-2024-11-27-centcom-strike-militia-weapons-depot" in found
+
+
+def test_a_days_events_hold_the_incidents_of_that_day_not_the_offensive(store):
+    found = {r["event"] for r in rows(store, "events-on-day", day="2024-12-06")}
+    assert R + "event-2024-12-06-sdf-takes-deir-ez-zor-city" in found
+    assert R + "event-2024-12-06-sdf-seizes-abu-kamal" in found  # a window of 6 to 9 December covers it
+    assert R + "deir-ez-zor-offensive-2024" not in found
+
+
+def test_the_losses_of_the_sdf_include_its_units_and_name_who_inflicted_them(store):
+    found = {(r["lost"], r["by"]) for r in rows(store, "losses-of-party", party="dzr:syrian-democratic-forces")}
+    assert (R + "self-defense-forces-1st-brigade", "Islamic State") in found
+    assert not any(lost == R + "side-sdf" for lost, _ in found)  # the infobox total is not an incident's loss
+
+
+def test_the_events_citing_reference_14_include_the_capture_of_al_husseiniyah(store):
+    found = {r["event"] for r in rows(store, "events-citing-reference", number="14")}
+    assert R + "event-2024-12-03-sdf-captures-al-husseiniyah" in found
 
 
 def test_every_query_file_has_a_description():
@@ -85,8 +160,40 @@ def test_no_casualties_reported_is_zero_not_empty(store):
 
 
 def test_islamic_state_arrests_are_claimed_by_the_sdf(store):
-    claimed = [r for r in rows(store, "casualties") if r["party"] == R + "islamic-state" and r["arrested"] == "18"]
+    # An infobox total over the offensive: a reported total, not the casualties of an incident.
+    claimed = [r for r in rows(store, "reported-totals") if r["party"] == R + "islamic-state" and r["arrested"] == "18"]
     assert claimed and "Syrian Democratic Forces" in claimed[0]["claimedBy"]
+
+
+def test_totals_cover_the_offensive_from_3_to_11_december(store):
+    totals = {(r["party"], r["killed"], r["start"], r["end"]) for r in rows(store, "reported-totals")}
+    assert (R + "side-sdf", "10", "2024-12-03", "2024-12-11") in totals
+    assert (R + "side-syrian-government", "12", "2024-12-03", "2024-12-11") in totals
+
+
+def test_a_vague_total_keeps_its_words_and_a_low_estimate_but_no_best_figure(store):
+    several = [r for r in rows(store, "reported-totals") if r["party"] == R + "anti-sdf-protesters"]
+    assert [(r["words"], r["killedLow"], r["killed"]) for r in several] == [("several", "2", None)]
+
+
+def test_no_infobox_total_is_among_the_casualties_of_incidents(store):
+    casualties = rows(store, "casualties")
+    assert R + "deir-ez-zor-offensive-2024" not in {r["event"] for r in casualties}
+    assert R + "side-sdf" not in {r["party"] for r in casualties}
+
+
+def test_the_killed_of_the_events_query_add_up_to_the_incident_records_alone(store):
+    in_events = sum(int(r["killed"]) for r in rows(store, "events") if r["killed"])
+    in_records = sum(int(r["killed"]) for r in rows(store, "casualties") if r["killed"])
+    assert in_events == in_records == 28  # the infobox totals (27 killed) would double them
+
+
+def test_grouping_events_are_not_listed_as_events(store):
+    listed = {r["event"] for r in rows(store, "events")}
+    for umbrella in ("deir-ez-zor-offensive-2024", "2025-diban-incident", "2024-syrian-opposition-offensives",
+                     "eastern-syria-insurgency"):
+        assert R + umbrella not in listed
+    assert R + "event-2024-11-21-hts-led-coalition-launches-offensive" in listed  # the launch stays an incident
 
 
 def test_sdf_held_deir_ez_zor_city_on_8_december(store):

@@ -82,9 +82,12 @@
         var angle = -Math.PI / 2 + i * 2 * Math.PI / Math.max(p.events.length, 6);
         var ex = xy[0] + 17 * Math.cos(angle), ey = xy[1] + 17 * Math.sin(angle);
         var later = day && e.date > day;
-        var a = X.link(marks, e.event, X.readable(e.date) + ": " + e.label + (e.kind ? " (" + e.kind + ")" : ""), {
-          "class": "map-event" + (later ? " later" : "") + (e.event === X.focus ? " focus" : ""),
-          "data-event": e.event, "data-date": e.date });
+        // An event known only to be near the place, or in its region, is drawn with a dashed ring.
+        var loose = e.precision && e.precision !== "at the place";
+        var a = X.link(marks, e.event, X.readable(e.date) + ": " + e.label + (e.kind ? " (" + e.kind + ")" : "") +
+                       (e.precision ? "; " + e.precision + " " + p.label : ""), {
+          "class": "map-event" + (later ? " later" : "") + (loose ? " loose" : "") + (e.event === X.focus ? " focus" : ""),
+          "data-event": e.event, "data-date": e.date, "data-precision": e.precision || "" });
         X.el("circle", { cx: ex, cy: ey, r: 5 }, a);
       });
       var a = X.link(marks, p.iri, p.label + (p.arabic ? " / " + p.arabic : "") + " (" + p.kind + "): " + holderText + (day ? " on " + X.readable(day) : "") +

@@ -1,6 +1,8 @@
-// The timeline: one row per event on a date axis, coloured by kind, with casualties. Vague dates
-// (approximate or month precision) are drawn as pale spans to their latest or end date, or over
-// their month; events that last (an end date) as solid spans. Filters by actor, place and kind.
+// The timeline: one row per incident on a date axis, coloured by kind, with casualties. Vague
+// dates (approximate or month precision) are drawn as pale spans to their latest or end date, or
+// over their month; incidents that last (an end date) as solid spans. The offensives, campaigns
+// and series they belong to are not incidents: they are drawn as bands behind the rows, one lane
+// each at the top, and never counted. Filters by actor, place and kind.
 (function () {
   "use strict";
   var X = window.Explorer;
@@ -28,6 +30,14 @@
   });
 
   if (X.nothing(events.length, "No events to draw in these dates.")) { return; }
+
+  // One band per grouping event (the query gives a row per whole it is part of).
+  var groups = [];
+  X.rows("explorer-event-groups").forEach(function (r) {
+    if (groups.some(function (g) { return g.iri === r.group; })) { return; }
+    groups.push({ iri: r.group, label: r.label, kind: r.kind || "grouping event", date: r.date,
+                  start: X.day(r.date), end: r.endDate ? X.day(r.endDate) : null, vague: !r.endDate });
+  });
 
   var kindCount = {};
   events.forEach(function (e) { kindCount[e.kind] = (kindCount[e.kind] || 0) + 1; });
@@ -97,7 +107,9 @@
     var drawn = shown.filter(function (e) { return e.end >= from; });
     var earlier = shown.length - drawn.length;
     var width = X.width(760);
-    var ROW = 21, TOP = 34, LEFT = 8, RIGHT = 8;
+    var ROW = 21, LANE = 16, LEFT = 8, RIGHT = 8;
+    var bands = groups.filter(function (g) { return (g.end === null ? lastDay : g.end) >= from; });
+    var TOP = 34 + bands.length * LANE;
     var height = TOP + Math.max(drawn.length, 1) * ROW + 12;
     var scale = (width - LEFT - RIGHT) / (lastDay - from);
     var xOf = function (day) { return LEFT + (day - from) * scale; };
@@ -110,6 +122,16 @@
       var x = xOf(t.day);
       X.el("line", { x1: x, x2: x, y1: t.major ? 4 : 20, y2: height, "class": t.major ? "major" : "" }, axis);
       X.text(axis, t.label, { x: x + 3, y: t.major ? 14 : 29, "font-weight": t.major ? 600 : 400 });
+    });
+    var behind = X.el("g", { "class": "bands" }, svg);
+    bands.forEach(function (g, i) {
+      var x1 = xOf(Math.max(g.start, from)), x2 = xOf((g.end === null ? lastDay : g.end + 1));
+      var title = g.label + " (" + g.kind + "): " + X.readable(g.date) +
+                  (g.end === null ? " – (no end given)" : " – " + X.readable(X.iso(g.end))) + "; not counted as an event";
+      var a = X.link(behind, g.iri, title, { "class": "band" + (g.vague ? " open" : ""), "data-group": g.iri });
+      X.el("rect", { x: x1, y: 34 + i * LANE, width: Math.max(x2 - x1, 3), height: height - 34 - i * LANE,
+                     "class": "band-area" }, a);
+      X.text(a, g.label, { x: x1 + 4, y: 34 + i * LANE + 12, "class": "band-label" });
     });
     var rows = X.el("g", { "class": "events" }, svg);
     drawn.forEach(function (e, i) {
