@@ -23,6 +23,8 @@ def _where_positions(update: str) -> list[int]:
     [27]
     >>> _where_positions("DELETE WHERE { ?s ?p ?o }")
     []
+    >>> _where_positions("DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    [20]
     """
     positions: list[int] = []
     depth = 0
@@ -40,6 +42,7 @@ def _where_positions(update: str) -> list[int]:
                 depth += 1
             elif char == "}":
                 depth -= 1
+                previous_word = "}"  # DELETE { ... } WHERE is no DELETE WHERE
             word = _WORD.match(update, i) if depth == 0 else None
             if word:
                 text = word.group().upper()
