@@ -1,23 +1,58 @@
-"""Token-level rewrites of SPARQL text that skip strings, IRIs and comments.
-
-- The protocol's `using-graph-uri`/`using-named-graph-uri` become USING clauses of an update:
-  pyoxigraph's `Store.update` takes no dataset, so the dataset goes into the text, before the
-  top-level WHERE of each DELETE/INSERT operation.
-- The endpoint of each SERVICE clause is found (and replaced by kg.sparql.policy with our relay's).
+"""SPARQL as text: the one tokenizer, and the rewrites done on its tokens, never inside a string,
+an IRI or a comment (USING clauses for the protocol's dataset, SERVICE endpoints for the relay).
 """
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from typing import NamedTuple
 
-_IRI = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*>")
-_LONG_STRING = re.compile(r"'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^\"\\]|\\.|\"(?!\"\"))*\"\"\"", re.S)
-_STRING = re.compile(r"'(?:[^'\\\n\r]|\\.)*'|\"(?:[^\"\\\n\r]|\\.)*\"")
-_COMMENT = re.compile(r"#[^\n\r]*")
-_WORD = re.compile(r"[A-Za-z0-9_:?$\-.]+")
+_LOCAL_CHAR = r"(?:[\w\-:%]|\\[_~.\-!$&'()*+,;=/?#@%])"
+"""A character of a prefixed name's local part: a letter, digit, '-', ':', '%' or an escape."""
+
+_TOKEN = re.compile("|".join((
+    r"(?P<space>\s+)",
+    r"(?P<comment>#[^\n\r]*)",
+    r"(?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''"
+    r'|"""(?:[^"\\]|\\.|"(?!""))*"""'
+    r"|'(?:[^'\\\n\r]|\\.)*'"
+    r'|"(?:[^"\\\n\r]|\\.)*")',
+    r'(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)',
+    r"(?P<var>[?$]\w+)",
+    # A prefix (not ending in '.') and a colon, then a local part (not ending in '.' either).
+    rf"(?P<name>(?:[^\W\d](?:[\w\-.]*[\w\-])?)?:(?:{_LOCAL_CHAR}(?:(?:{_LOCAL_CHAR}|\.)*{_LOCAL_CHAR})?)?)",
+    r"(?P<keyword>[^\W\d]\w*)",
+    r"(?P<number>\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)",
+    r"(?P<open>\{)",
+    r"(?P<close>\})",
+    r"(?P<other>.)",
+)), re.S)
+
+
+class Token(NamedTuple):
+    kind: str
+    """comment, string, iri, var, name (a prefixed name, or a blank node's label), keyword (any
+    bare word: SELECT, a, true), number, open ('{'), close ('}') or other (one character)."""
+    start: int
+    end: int
+    text: str
+
+
+def tokens(text: str) -> Iterator[Token]:
+    """The tokens of a query or update, without the whitespace between them. What opens no token
+    (an unterminated string's quote, a '<' that is a comparison) is one character of kind other.
+
+    >>> [(t.kind, t.text) for t in tokens('SELECT ?s { ?s dzo:p "#{<" } # "x"\\n')]
+    [('keyword', 'SELECT'), ('var', '?s'), ('open', '{'), ('var', '?s'), ('name', 'dzo:p'), ('string', '"#{<"'), ('close', '}'), ('comment', '# "x"')]
+    """
+    for match in _TOKEN.finditer(text):
+        if match.lastgroup != "space":
+            yield Token(match.lastgroup, match.start(), match.end(), match.group())
 
 
 def _where_positions(update: str) -> list[int]:
-    """Offsets of the WHERE keywords that open a DELETE/INSERT operation's pattern.
+    """Offsets of the WHERE keywords that open a DELETE/INSERT operation's pattern: those at the
+    top level, except right after DELETE (DELETE WHERE takes no USING).
 
     >>> _where_positions('INSERT { ?s ?p "WHERE {" } WHERE { ?s ?p ?o }')
     [27]
@@ -28,35 +63,24 @@ def _where_positions(update: str) -> list[int]:
     """
     positions: list[int] = []
     depth = 0
-    previous_word = ""
-    i = 0
-    while i < len(update):
-        for pattern in (_LONG_STRING, _STRING, _COMMENT, _IRI):
-            match = pattern.match(update, i)
-            if match and update[i] in "'\"#<":
-                i = match.end()
-                break
-        else:
-            char = update[i]
-            if char == "{":
-                depth += 1
-            elif char == "}":
-                depth -= 1
-                previous_word = "}"  # DELETE { ... } WHERE is no DELETE WHERE
-            word = _WORD.match(update, i) if depth == 0 else None
-            if word:
-                text = word.group().upper()
-                if text == "WHERE" and previous_word != "DELETE":
-                    positions.append(i)
-                previous_word = text
-                i = word.end()
-                continue
-            i += 1
+    previous = ""
+    for token in tokens(update):
+        if token.kind == "comment":
+            continue
+        if token.kind == "open":
+            depth += 1
+        elif token.kind == "close":
+            depth -= 1
+        elif depth == 0 and token.kind == "keyword" and token.text.upper() == "WHERE" and previous != "DELETE":
+            positions.append(token.start)
+        previous = token.text.upper()
     return positions
 
 
 def add_using(update: str, default: list[str], named: list[str]) -> str:
-    """The update with USING / USING NAMED clauses for the given graph IRIs.
+    """The update with USING / USING NAMED clauses for the given graph IRIs: pyoxigraph's
+    `Store.update` takes no dataset, so the protocol's `using-graph-uri`/`using-named-graph-uri`
+    go into the text, before the top-level WHERE of each DELETE/INSERT operation.
 
     >>> add_using("INSERT { ?s a ?t } WHERE { ?s a ?t }", ["http://g/1"], ["http://g/2"])
     'INSERT { ?s a ?t } USING <http://g/1> USING NAMED <http://g/2> WHERE { ?s a ?t }'
@@ -75,53 +99,9 @@ def add_using(update: str, default: list[str], named: list[str]) -> str:
     return "".join(pieces)
 
 
-_TOKEN_PATTERNS = ((_LONG_STRING, "string"), (_STRING, "string"), (_COMMENT, "comment"), (_IRI, "iri"))
-_PNAME = re.compile(r"([A-Za-z][\w\-.]*)?:([\w\-:%.]*)")
-_KEYWORD = re.compile(r"[A-Za-z]+")
-_VARIABLE = re.compile(r"[?$]\w+")
-
-
-def _tokens(text: str):
-    """(kind, start, end) of the tokens that matter here: strings, comments, IRIs, words.
-
-    Everything else (punctuation, variables' '?', whitespace) comes back as "other" or is skipped.
-    """
-    i = 0
-    while i < len(text):
-        char = text[i]
-        if char.isspace():
-            i += 1
-            continue
-        if char in "'\"#<":
-            for pattern, kind in _TOKEN_PATTERNS:
-                match = pattern.match(text, i)
-                if match:
-                    yield kind, i, match.end()
-                    i = match.end()
-                    break
-            else:
-                yield "other", i, i + 1
-                i += 1
-            continue
-        name = _PNAME.match(text, i)
-        if name and name.end() > i + 1 or (name and char == ":"):
-            end = name.end()
-            while text[end - 1] == "." and end - 1 > i:  # a name never ends with '.'
-                end -= 1
-            yield "name", i, end
-            i = end
-            continue
-        word = _KEYWORD.match(text, i) or _VARIABLE.match(text, i)
-        if word:
-            yield "word", i, word.end()
-            i = word.end()
-            continue
-        yield "other", i, i + 1
-        i += 1
-
-
 def service_targets(query: str) -> list[tuple[int, int, str]]:
-    """(start, end, endpoint IRI) of the endpoint written after each SERVICE [SILENT] keyword.
+    """(start, end, endpoint IRI) of the endpoint written after each SERVICE [SILENT] keyword
+    (kg.sparql.policy replaces them with our relay's addresses).
 
     Prefixed names are expanded with the query's own PREFIX declarations; a variable or anything
     else that is no IRI comes back as its text (the policy refuses it).
@@ -132,31 +112,30 @@ def service_targets(query: str) -> list[tuple[int, int, str]]:
     [('w:sparql', 'http://w/sparql'), ('<http://a/>', 'http://a/'), ('?e', '?e')]
     """
     prefixes: dict[str, str] = {}
-    tokens = [t for t in _tokens(query) if t[0] != "comment"]
+    significant = [token for token in tokens(query) if token.kind != "comment"]
     targets: list[tuple[int, int, str]] = []
-    for index, (kind, start, end) in enumerate(tokens):
-        word = query[start:end].upper() if kind == "word" else ""
-        if word == "PREFIX" and index + 2 < len(tokens):
-            (_, ns, ne), (iri_kind, is_, ie) = tokens[index + 1], tokens[index + 2]
-            if iri_kind == "iri":
-                prefixes[query[ns:ne].rstrip(":")] = query[is_ + 1:ie - 1]
+    for index, token in enumerate(significant):
+        word = token.text.upper() if token.kind == "keyword" else ""
+        if word == "PREFIX" and index + 2 < len(significant):
+            name, iri = significant[index + 1:index + 3]
+            if iri.kind == "iri":
+                prefixes[name.text.rstrip(":")] = iri.text[1:-1]
         if word != "SERVICE":
             continue
-        following = tokens[index + 1:index + 3]
-        if following and following[0][0] == "word" and query[following[0][1]:following[0][2]].upper() == "SILENT":
+        following = significant[index + 1:index + 3]
+        if following and following[0].kind == "keyword" and following[0].text.upper() == "SILENT":
             following = following[1:]
         if not following:
             continue
-        target_kind, target_start, target_end = following[0]
-        written = query[target_start:target_end]
-        if target_kind == "iri":
-            endpoint = written[1:-1]
-        elif target_kind == "name":
-            prefix, _, local = written.partition(":")
-            endpoint = prefixes[prefix] + local if prefix in prefixes else written
+        target = following[0]
+        if target.kind == "iri":
+            endpoint = target.text[1:-1]
+        elif target.kind == "name":
+            prefix, _, local = target.text.partition(":")
+            endpoint = prefixes[prefix] + local if prefix in prefixes else target.text
         else:
-            endpoint = written
-        targets.append((target_start, target_end, endpoint))
+            endpoint = target.text
+        targets.append((target.start, target.end, endpoint))
     return targets
 
 
