@@ -1,11 +1,14 @@
 """SPARQL as text: the one tokenizer, and the rewrites done on its tokens, never inside a string,
-an IRI or a comment (USING clauses for the protocol's dataset, SERVICE endpoints for the relay).
+an IRI or a comment: terms bound into a query (bind_terms, the one way), the VALUES block that
+binds them on a remote store, USING clauses for the protocol's dataset, SERVICE endpoints.
 """
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import NamedTuple
+
+import pyoxigraph as ox
 
 _LOCAL_CHAR = r"(?:[\w\-:%]|\\[_~.\-!$&'()*+,;=/?#@%])"
 """A character of a prefixed name's local part: a letter, digit, '-', ':', '%' or an escape."""
@@ -48,6 +51,96 @@ def tokens(text: str) -> Iterator[Token]:
     for match in _TOKEN.finditer(text):
         if match.lastgroup != "space":
             yield Token(match.lastgroup, match.start(), match.end(), match.group())
+
+
+def bind_terms(text: str, terms: Mapping[str, ox.NamedNode | ox.Literal]) -> str:
+    """`text` with each variable named in `terms` written as its term wherever it stands outside
+    strings, IRIs and comments: the one way a term goes into a query's text. Terms are written
+    by pyoxigraph (N-Triples syntax), which checked them when they were made, never pasted.
+
+    >>> day = ox.Literal("2024-12-08", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date"))
+    >>> bind_terms('SELECT * WHERE { ?e <d> ?d FILTER(?d >= $from) } # ?from', {"from": day})
+    'SELECT * WHERE { ?e <d> ?d FILTER(?d >= "2024-12-08"^^<http://www.w3.org/2001/XMLSchema#date>) } # ?from'
+    >>> bind_terms('SELECT * WHERE { ?s ?p "?from" }', {"from": day})
+    'SELECT * WHERE { ?s ?p "?from" }'
+    """
+    for name, term in terms.items():
+        if not isinstance(term, (ox.NamedNode, ox.Literal)):
+            raise TypeError(f"?{name} must be bound to an IRI or a literal, not {term!r}")
+    return replace_spans(text, [(token.start, token.end, str(terms[token.text[1:]])) for token in tokens(text)
+                                if token.kind == "var" and token.text[1:] in terms])
+
+
+def where_brace(text: str) -> tuple[int, int | None]:
+    """Index of the `{` opening the WHERE pattern of a query (skipping a CONSTRUCT template,
+    strings, IRIs and comments), -1 when there is none; and for the short form CONSTRUCT WHERE
+    { ... }, the index of that WHERE (else None).
+
+    >>> q = 'CONSTRUCT { ?s ?p "{" } WHERE { ?s ?p ?o }'
+    >>> q[where_brace(q)[0]:]
+    '{ ?s ?p ?o }'
+    >>> q = 'PREFIX x: <http://x/#> # {\\nSELECT * { ?s x:p ?o }'
+    >>> q[where_brace(q)[0]:]
+    '{ ?s x:p ?o }'
+    >>> where_brace('CONSTRUCT WHERE { ?s ?p ?o }')
+    (16, 10)
+    """
+    form, last_word, last_at, depth, skipped_template = None, None, 0, 0, False
+    for token in tokens(text):
+        if token.kind == "keyword" and depth == 0:
+            last_word, last_at = token.text.lower(), token.start
+            if form is None and last_word in ("select", "construct", "describe", "ask"):
+                form = last_word
+        elif token.kind == "open":
+            if depth == 0:
+                if form == "construct" and not skipped_template:
+                    if last_word == "where":
+                        return token.start, last_at
+                    skipped_template = True
+                else:
+                    return token.start, None
+            depth += 1
+        elif token.kind == "close":
+            depth -= 1
+    return -1, None
+
+
+def _closing(text: str, at: int) -> int:
+    """Index of the `}` closing the group opened at `at`."""
+    depth = 0
+    for token in tokens(text[at:]):
+        if token.kind == "open":
+            depth += 1
+        elif token.kind == "close":
+            depth -= 1
+            if depth == 0:
+                return at + token.start
+    raise SyntaxError("unbalanced braces in the query")
+
+
+def with_values(text: str, substitutions: Mapping[ox.Variable, ox.NamedNode | ox.Literal]) -> str:
+    """The query with pyoxigraph-style substitutions as a VALUES block opening its WHERE pattern
+    (how a remote store binds them): bound before the rest of the pattern is evaluated, as
+    pyoxigraph's substitutions are. The row's terms are written by bind_terms.
+
+    >>> r = {ox.Variable("r"): ox.NamedNode("http://x/a")}
+    >>> with_values("SELECT ?r ?o WHERE { ?r ?p ?o }", r)
+    'SELECT ?r ?o WHERE { VALUES (?r) { (<http://x/a>) } ?r ?p ?o }'
+    >>> with_values("CONSTRUCT WHERE { ?r ?p ?o }", r)
+    'CONSTRUCT { ?r ?p ?o } WHERE { VALUES (?r) { (<http://x/a>) } ?r ?p ?o }'
+    """
+    if not substitutions:
+        return text
+    at, short_where = where_brace(text)
+    if at < 0:
+        raise SyntaxError("cannot bind parameters: the query has no WHERE pattern")
+    if short_where is not None:  # CONSTRUCT WHERE { T } is CONSTRUCT { T } WHERE { T }
+        template = text[at:_closing(text, at) + 1]
+        text = f"{text[:short_where]}{template} {text[short_where:]}"
+        at += len(template) + 1
+    names = " ".join(str(variable) for variable in substitutions)
+    row = bind_terms(names, {variable.value: term for variable, term in substitutions.items()})
+    return f"{text[:at + 1]} VALUES ({names}) {{ ({row}) }}{text[at + 1:]}"
 
 
 def _where_positions(update: str) -> list[int]:

@@ -1,7 +1,14 @@
-"""The one SPARQL tokenizer on tricky input, and the rewrites that rely on it."""
+"""The one SPARQL tokenizer on tricky input, the rewrites that rely on it, and the one way a term
+is bound into a query's text."""
 from __future__ import annotations
 
-from kg.sparql.text import add_using, service_targets, tokens
+import pyoxigraph as ox
+import pytest
+
+from kg.pages.resource import resource_jobs
+from kg.sparql import named
+from kg.sparql.text import add_using, bind_terms, service_targets, tokens, with_values
+from tests.conftest import ROOT
 
 
 def kinds(text: str) -> list[tuple[str, str]]:
@@ -70,3 +77,36 @@ def test_using_goes_before_the_pattern_not_into_strings_or_comments():
     update = 'INSERT { ?s ?p "} WHERE {" } # WHERE\nWHERE { ?s ?p ?o }'
     assert add_using(update, ["http://g/"], []) == (
         'INSERT { ?s ?p "} WHERE {" } # WHERE\nUSING <http://g/> WHERE { ?s ?p ?o }')
+
+
+def test_bind_terms_writes_variables_outside_strings_iris_and_comments():
+    text = 'SELECT ?s { ?s <http://x/?day> "?day" ; <http://x/d> $day } # ?day'
+    day = ox.Literal("2024-12-08", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date"))
+    assert bind_terms(text, {"day": day}) == (
+        'SELECT ?s { ?s <http://x/?day> "?day" ; <http://x/d> '
+        '"2024-12-08"^^<http://www.w3.org/2001/XMLSchema#date> } # ?day')
+
+
+def test_bind_terms_escapes_a_literal_and_takes_no_text():
+    assert bind_terms("?q", {"q": ox.Literal('say "hi" } #\n')}) == '"say \\"hi\\" } #\\n"'
+    with pytest.raises(TypeError, match="IRI or a literal"):
+        bind_terms("?q", {"q": "<http://x/> } DROP ALL #"})
+
+
+def test_named_queries_pages_and_remote_stores_write_a_term_alike():
+    iri = "https://w3id.org/deir-ez-zor-2024/resource/abu-kamal"
+    written = bind_terms("?x", {"x": ox.NamedNode(iri)})
+    assert written == f"<{iri}>"
+    assert all(written in job.text and "?r " not in job.text for job in resource_jobs(iri))
+    values = with_values("SELECT * { ?place ?p ?o }", {ox.Variable("place"): ox.NamedNode(iri)})
+    assert f"VALUES (?place) {{ ({written}) }}" in values
+    bound = named.bind(named.find(ROOT, "events"), {"from": "2024-12-01"})
+    assert bind_terms("?d", {"d": named.date_term("from", "2024-12-01")}) in bound.text
+
+
+def test_no_module_but_the_tokenizer_lexes_sparql_strings():
+    # A second lexer would disagree with this one on some input (a '#' in a string, a quote in a
+    # comment): every module reads SPARQL text through kg.sparql.text.tokens.
+    lexers = [path.relative_to(ROOT).as_posix() for path in sorted((ROOT / "kg").rglob("*.py"))
+              if "(?!'')" in path.read_text() or '(?!"")' in path.read_text()]
+    assert lexers == ["kg/sparql/text.py"]
