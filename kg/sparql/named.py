@@ -28,8 +28,8 @@ import pyoxigraph as ox
 
 from kg.errors import UsageError
 from kg.namespaces import PREFIXES, short
-from kg.sparql.text import bind_terms
-from kg.store.embedded import syntax_message, used_prefixes
+from kg.sparql.text import bind_terms, syntax_message
+from kg.store.embedded import used_prefixes
 
 KINDS = ("iri", "date", "string", "integer")
 _PARAM = re.compile(r"@param\s+(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<kind>\w+)(?P<optional>\s+optional)?\s*:\s*(?P<doc>.*)")

@@ -1,6 +1,6 @@
-"""SPARQL as text: the one tokenizer, and the rewrites done on its tokens, never inside a string,
-an IRI or a comment: terms bound into a query (bind_terms, the one way), the VALUES block that
-binds them on a remote store, USING clauses for the protocol's dataset, SERVICE endpoints.
+"""SPARQL as text: the one tokenizer, and what is done on its tokens, never inside a string, an
+IRI or a comment: terms bound into a query (bind_terms, the one way), the VALUES block that binds
+them on a remote store, USING clauses, SERVICE endpoints, and naming an undeclared prefix.
 """
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from collections.abc import Iterator, Mapping
 from typing import NamedTuple
 
 import pyoxigraph as ox
+
+from kg.namespaces import PREFIXES
 
 _LOCAL_CHAR = r"(?:[\w\-:%]|\\[_~.\-!$&'()*+,;=/?#@%])"
 """A character of a prefixed name's local part: a letter, digit, '-', ':', '%' or an escape."""
@@ -246,3 +248,33 @@ def replace_spans(text: str, replacements: list[tuple[int, int, str]]) -> str:
         position = end
     pieces.append(text[position:])
     return "".join(pieces)
+
+
+_ERROR_AT = re.compile(r"error at (\d+):(\d+)")
+
+
+def syntax_message(text: str, error: SyntaxError) -> str:
+    """pyoxigraph's message for a query or update that does not parse; for a prefix the text
+    never declares, one that names it (pyoxigraph lists every character it could have taken).
+
+    >>> syntax_message("SELECT * WHERE { ?s a dzo:Event }", SyntaxError("error at 1:32: expected one of "
+    ...                "Prefix not found, ['%']"))
+    'error at 1:32: the prefix dzo: is not declared; add PREFIX dzo: <https://w3id.org/deir-ez-zor-2024/ontology#>'
+    """
+    message = str(error)
+    at = _ERROR_AT.search(message)
+    if "Prefix not found" not in message or at is None:
+        return message
+    line, column = int(at[1]), int(at[2])
+    lines = text.split("\n")
+    if not 1 <= line <= len(lines):
+        return message
+    # pyoxigraph points at the character after the prefixed name (columns count characters).
+    end = sum(len(before) + 1 for before in lines[:line - 1]) + column - 1
+    name = next((token.text for token in tokens(text) if token.end == end and token.kind == "name"), None)
+    if name is None:
+        return message
+    prefix = name.split(":", 1)[0]
+    namespace = PREFIXES.get(prefix)
+    fix = f"add PREFIX {prefix}: <{namespace}>" if namespace else f"declare it (PREFIX {prefix}: <namespace IRI>)"
+    return f"error at {line}:{column}: the prefix {prefix}: is not declared; {fix}"

@@ -7,7 +7,7 @@ import pytest
 
 from kg.pages.resource import resource_jobs
 from kg.sparql import named
-from kg.sparql.text import add_using, bind_terms, service_targets, tokens, with_values
+from kg.sparql.text import add_using, bind_terms, service_targets, syntax_message, tokens, with_values
 from tests.conftest import ROOT
 
 
@@ -110,3 +110,11 @@ def test_no_module_but_the_tokenizer_lexes_sparql_strings():
     lexers = [path.relative_to(ROOT).as_posix() for path in sorted((ROOT / "kg").rglob("*.py"))
               if "(?!'')" in path.read_text() or '(?!"")' in path.read_text()]
     assert lexers == ["kg/sparql/text.py"]
+
+
+def test_an_undeclared_prefix_after_a_long_string_on_another_line_is_named():
+    query = 'SELECT * WHERE { ?s ?p """a\nb: c""" ;\n  a dzo:Event }'
+    with pytest.raises(SyntaxError) as raised:
+        ox.Store().query(query)
+    assert syntax_message(query, raised.value) == (
+        "error at 3:14: the prefix dzo: is not declared; add PREFIX dzo: <https://w3id.org/deir-ez-zor-2024/ontology#>")
