@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from kg.namespaces import DZO, GEO
-from kg.pages.resource import local_href, short
+from kg.namespaces import DZO, GEO, short
+from kg.pages.resource import local_href
 from kg.sparql.text import bind_terms
 from kg.store.embedded import Reply
 
