@@ -13,7 +13,7 @@ from kg.build import pipeline as build_mod
 from kg.build import export
 from kg.sparql import named as queries
 from kg.errors import KgError, UsageError
-from kg.settings import Settings
+from kg.options import add_load_options, add_serve_options, settings_from
 
 
 def _progress(stage: str, seconds: float) -> None:
@@ -168,37 +168,17 @@ def cmd_stats(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    import os
-
     root = _root(args)
-    token = args.update_token or os.environ.get("KG_UPDATE_TOKEN")
-    if args.allow_update and not token:
-        raise UsageError("--allow-update needs --update-token TOKEN (or KG_UPDATE_TOKEN)")
-    from kg.service.server import serve
-
+    settings = settings_from(args)  # usage errors before any build work
     if args.no_build_data or args.sparql_endpoint:
         dist = _dist(args, root)
     else:
         dist = build_mod.ensure_built(root, _dist(args, root), progress=_progress)
-    return serve(
-        dist,
-        host=args.host,
-        port=args.port,
-        store_dir=Path(args.store_dir) if args.store_dir else None,
-        allow_update=args.allow_update,
-        update_token=token,
-        query_timeout=args.query_timeout,
-        queue_wait=args.queue_wait,
-        service_allow=args.service_allow or None,
-        max_result_bytes=args.max_result_bytes,
-        worker_memory=args.worker_memory,
-        explorer_max_items=args.explorer_max_items,
-        workers=args.workers,
-        load=[Path(f) for f in args.load],
-        build_data=not args.no_build_data,
-        sparql_endpoint=args.sparql_endpoint,
-        sparql_update=args.sparql_update,
-    )
+    # The server brings FastAPI and uvicorn: imported here, so that no other command waits for them.
+    from kg.service import server
+
+    server.start(dist, args, settings)
+    return 0
 
 
 def cmd_push(args) -> int:
@@ -228,13 +208,6 @@ def cmd_push(args) -> int:
                      timeout=args.timeout, batch=args.batch, report=report)
     print(f"pushed {sum(d.triples for d in done)} triples in {len(done)} graphs to {target}", file=sys.stderr)
     return 0
-
-
-def _add_load_options(cmd) -> None:
-    cmd.add_argument("--load", action="append", default=[], metavar="FILE",
-                     help="also load this RDF file (.ttl .nt .nq .trig .rdf .jsonld) into the graph "
-                          "named by its file: URI (repeatable)")
-    cmd.add_argument("--no-build-data", action="store_true", help="leave the build out: only the --load files")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -269,7 +242,7 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="bind a declared parameter")
     q.add_argument("--online", action="store_true",
                    help="let @network queries call their allowlisted SERVICE endpoints (Wikidata)")
-    _add_load_options(q)
+    add_load_options(q)
     q.set_defaults(func=cmd_query)
 
     from kg.linking import review as linking
@@ -280,28 +253,7 @@ def parser() -> argparse.ArgumentParser:
     s.set_defaults(func=cmd_stats)
 
     sv = sub.add_parser("serve", help="serve the build over HTTP (SPARQL endpoint, pages)")
-    sv.add_argument("--host", default="127.0.0.1")
-    sv.add_argument("--port", type=int, default=8000)
-    sv.add_argument("--store-dir", help="keep an on-disk store here and reuse it on later starts")
-    sv.add_argument("--allow-update", action="store_true", help="accept SPARQL Update with the token")
-    sv.add_argument("--update-token", help="bearer token for updates (or KG_UPDATE_TOKEN)")
-    sv.add_argument("--query-timeout", type=float, default=30.0, help="seconds before a query is stopped (default 30)")
-    sv.add_argument("--queue-wait", type=float, default=Settings.queue_wait, metavar="SECONDS",
-                    help="how long a query waits for a free worker before a 503 with Retry-After (default 2)")
-    sv.add_argument("--service-allow", action="append", metavar="URL", help="endpoint SERVICE may call (repeatable; default: Wikidata)")
-    sv.add_argument("--workers", type=int, default=2, help="query worker processes (default 2)")
-    sv.add_argument("--max-result-bytes", type=int, default=Settings.max_result_bytes,
-                    help="largest query result answered; above it 413 (default 64 MiB; Graph Store GETs stream, uncapped)")
-    sv.add_argument("--worker-memory", type=int, metavar="MIB",
-                    help="private memory the query workers may keep in all before one is replaced "
-                         "(default: as much as the store takes, so one warm worker keeps its copy)")
-    sv.add_argument("--explorer-max-items", type=int, default=Settings.explorer_max_items, metavar="N",
-                    help="events (casualty records, support relations) an explorer view draws at most; past "
-                         "them it draws the latest that fit, or points to its query (default 5000)")
-    _add_load_options(sv)
-    sv.add_argument("--sparql-endpoint", metavar="URL",
-                    help="serve a remote store's SPARQL endpoint instead of the build (see README)")
-    sv.add_argument("--sparql-update", metavar="URL", help="the remote store's update endpoint, for --allow-update")
+    add_serve_options(sv)
     sv.set_defaults(func=cmd_serve)
 
     pu = sub.add_parser("push", help="upload the build, named graphs kept, to another triple store")
@@ -316,7 +268,7 @@ def parser() -> argparse.ArgumentParser:
     pu.add_argument("--timeout", type=float, default=300.0, help="seconds per request (default 300)")
     pu.add_argument("--batch", type=int, metavar="N",
                     help="triples per request (default 100000 for --store, 20000 for --update)")
-    _add_load_options(pu)
+    add_load_options(pu)
     pu.set_defaults(func=cmd_push)
     return p
 
