@@ -1,19 +1,32 @@
-"""The `kg` command: thin sub-commands, each calling one function of the package.
+"""The `kg` command: one small function adding each sub-command's parser, one thin function
+running it, and errors (KgError) reported in one place.
 
 Exit codes: 0 success; 1 the data is wrong or a step failed (the cause is printed); 2 wrong usage.
 """
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
 import shutil
 import sys
+from datetime import date
 from pathlib import Path
 
-from kg.build import pipeline as build_mod
+import httpx
+
 from kg.build import export
-from kg.sparql import named as queries
+from kg.build import pipeline as build_mod
 from kg.errors import KgError, UsageError
+from kg.linking import labels as wikidata_labels
+from kg.linking import quickstatements
+from kg.linking import review as linking
+from kg.linking import wikidata as wd
 from kg.options import add_load_options, add_serve_options, settings_from
+from kg.sparql import named as queries
+from kg.stats import stats_text
+from kg.store import datasets, push
+from kg.store.datasets import open_store
 
 
 def _progress(stage: str, seconds: float) -> None:
@@ -99,9 +112,6 @@ def cmd_export(args) -> int:
 
 def _quickstatements(dist: Path) -> bytes:
     """The QuickStatements batch of a build; what it cannot carry safely is said on stderr."""
-    from kg.linking import quickstatements
-    from kg.store.datasets import open_store
-
     held_back: list[str] = []
     batch = quickstatements.render(open_store(dist), held_back=held_back)
     if batch.startswith("CREATE"):
@@ -145,8 +155,6 @@ def cmd_query(args) -> int:
     query = queries.find(root, args.name)
     values = queries.parse_params(args.param)
     queries.bind(query, values)  # usage errors before any build work
-    from kg.store import datasets
-
     dist = None if args.no_build_data else build_mod.ensure_built(root, _dist(args, root), progress=_progress)
     store = datasets.open_dataset(datasets.sources(dist, args.load))
     for value in queries.absent(store, query, values):
@@ -157,10 +165,55 @@ def cmd_query(args) -> int:
     return 0
 
 
-def cmd_stats(args) -> int:
-    from kg.stats import stats_text
-    from kg.store.datasets import open_store
+def cmd_link(args) -> int:
+    root = _root(args)
+    store = open_store(build_mod.ensure_built(root, _dist(args, root)))
+    if args.missing:
+        for e in linking.missing(store):
+            print(f"{e.iri}\t{e.kind}\t{e.label}")
+        return 0
+    if args.accept:
+        out = Path(args.output) if args.output else root / "graph" / "wikidata-accepted.ttl"
+        added = linking.accept(Path(args.accept), out, store=store)
+        print(f"wrote {added} new link(s) with evidence to {out}", file=sys.stderr)
+        return 0
+    with httpx.Client(timeout=wd.TIMEOUT, follow_redirects=True) as http:
+        client = wd.WikidataClient(http, api_url=args.api_url, cache_dir=Path(args.cache_dir))
+        if args.labels:
+            _fetch_labels(client, store, Path(args.output) if args.output else root / wikidata_labels.LABELS_FILE)
+        elif args.verify:
+            _verify_links(client, store)
+        else:
+            _write_candidates(client, store, Path(args.output or "link-review.csv"))
+    return 0
 
+
+def _fetch_labels(client: wd.WikidataClient, store, out: Path) -> None:
+    quads = wikidata_labels.fetch(client, store, date.today())
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(export.serialize(quads, "nquads"))
+    print(f"wrote {len(quads)} quads to {out}; the next build adds them as the named graph "
+          f"{wikidata_labels.LABELS_GRAPH}", file=sys.stderr)
+
+
+def _verify_links(client: wd.WikidataClient, store) -> None:
+    """Print where Wikidata disagrees with our links; any disagreement fails the command."""
+    found = linking.verify(client, store)
+    for d in found:
+        print(d.line())
+    if found:
+        raise linking.LinksDisagree(f"{len(found)} disagreement(s)")
+    print("0 disagreement(s)", file=sys.stderr)
+
+
+def _write_candidates(client: wd.WikidataClient, store, out: Path) -> None:
+    rows = linking.candidates(client, linking.missing(store))
+    linking.write_review(rows, out)
+    print(f"wrote {len(rows)} candidate(s) to {out}; mark the right ones yes in 'accepted', then "
+          f"run kg link --accept {out}", file=sys.stderr)
+
+
+def cmd_stats(args) -> int:
     root = _root(args)
     dist = build_mod.ensure_built(root, _dist(args, root), progress=_progress)
     print(stats_text(open_store(dist)))
@@ -182,12 +235,6 @@ def cmd_serve(args) -> int:
 
 
 def cmd_push(args) -> int:
-    import getpass
-    import os
-
-    from kg.store import datasets
-    from kg.store import push
-
     if args.password and not args.user:
         raise UsageError("--password needs --user")
     password = args.password or os.environ.get("KG_STORE_PASSWORD")
@@ -210,21 +257,26 @@ def cmd_push(args) -> int:
     return 0
 
 
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="kg", description="Knowledge graph of the Deir ez-Zor offensive (2024).")
-    p.add_argument("--root", default=".", help="project folder holding ontology/ and graph/ (default: .)")
-    p.add_argument("--dist", help="build folder (default: ROOT/dist)")
-    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+def _add_build_options(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("--no-reasoner", action="store_true", help="skip the HermiT consistency check")
+    cmd.add_argument("--shacl", choices=["auto", "pyshacl", "store"], default="auto",
+                     help=f"SHACL engine: pyshacl, or compiled to SPARQL in the store; auto picks the "
+                          f"store above {build_mod.LARGE} triples")
 
+
+def _add_build_parser(sub) -> None:
     b = sub.add_parser("build", help="parse, reason, validate and write dist/")
-    v = sub.add_parser("validate", help="the build without writing: report violations, exit 1 on any")
-    for cmd, func in ((b, cmd_build), (v, cmd_validate)):
-        cmd.add_argument("--no-reasoner", action="store_true", help="skip the HermiT consistency check")
-        cmd.add_argument("--shacl", choices=["auto", "pyshacl", "store"], default="auto",
-                         help=f"SHACL engine: pyshacl, or compiled to SPARQL in the store; auto picks the "
-                              f"store above {build_mod.LARGE} triples")
-        cmd.set_defaults(func=func)
+    _add_build_options(b)
+    b.set_defaults(func=cmd_build)
 
+
+def _add_validate_parser(sub) -> None:
+    v = sub.add_parser("validate", help="the build without writing: report violations, exit 1 on any")
+    _add_build_options(v)
+    v.set_defaults(func=cmd_validate)
+
+
+def _add_export_parser(sub) -> None:
     e = sub.add_parser("export", help="write the build in a standard RDF format")
     e.add_argument("--format",
                    help=f"one of: {', '.join(export.FORMATS)}, quickstatements (default: the output file's "
@@ -233,6 +285,8 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("-o", "--output", help="file to write (default: standard output)")
     e.set_defaults(func=cmd_export)
 
+
+def _add_query_parser(sub) -> None:
     q = sub.add_parser("query", help="run a named query (or a .rq file) against the build")
     q.add_argument("name", nargs="?", help="query name (see --list) or path to a .rq file")
     q.add_argument("--list", action="store_true", help="list the named queries")
@@ -245,17 +299,35 @@ def parser() -> argparse.ArgumentParser:
     add_load_options(q)
     q.set_defaults(func=cmd_query)
 
-    from kg.linking import review as linking
 
-    linking.add_link_parser(sub)
+def _add_link_parser(sub) -> None:
+    p = sub.add_parser("link", help="find, accept and check Wikidata links (review file in between)")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--missing", action="store_true", help="list our resources without a Wikidata link (offline)")
+    mode.add_argument("--verify", action="store_true", help="check every link against Wikidata; exit 1 on disagreement")
+    mode.add_argument("--accept", metavar="FILE",
+                      help="turn the rows marked yes (or y, true, x, 1, ok) of a review file into links")
+    mode.add_argument("--labels", action="store_true",
+                      help="fetch the linked items' names in Arabic and other languages into wikidata/labels.nq")
+    p.add_argument("-o", "--output",
+                   help="file to write (default: link-review.csv; with --accept graph/wikidata-accepted.ttl)")
+    p.add_argument("--api-url", default=wd.API_URL, help=f"Wikibase API (default: {wd.API_URL})")
+    p.add_argument("--cache-dir", default=".kg-cache/wikidata", help="answers cache (default: .kg-cache/wikidata)")
+    p.set_defaults(func=cmd_link)
 
+
+def _add_stats_parser(sub) -> None:
     s = sub.add_parser("stats", help="counts per class and completeness of events")
     s.set_defaults(func=cmd_stats)
 
+
+def _add_serve_parser(sub) -> None:
     sv = sub.add_parser("serve", help="serve the build over HTTP (SPARQL endpoint, pages)")
     add_serve_options(sv)
     sv.set_defaults(func=cmd_serve)
 
+
+def _add_push_parser(sub) -> None:
     pu = sub.add_parser("push", help="upload the build, named graphs kept, to another triple store")
     target = pu.add_mutually_exclusive_group(required=True)
     target.add_argument("--store", metavar="URL", help="Graph Store Protocol endpoint: PUT URL?graph=IRI per graph")
@@ -270,6 +342,16 @@ def parser() -> argparse.ArgumentParser:
                     help="triples per request (default 100000 for --store, 20000 for --update)")
     add_load_options(pu)
     pu.set_defaults(func=cmd_push)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="kg", description="Knowledge graph of the Deir ez-Zor offensive (2024).")
+    p.add_argument("--root", default=".", help="project folder holding ontology/ and graph/ (default: .)")
+    p.add_argument("--dist", help="build folder (default: ROOT/dist)")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for add in (_add_build_parser, _add_validate_parser, _add_export_parser, _add_query_parser, _add_link_parser,
+                _add_stats_parser, _add_serve_parser, _add_push_parser):
+        add(sub)
     return p
 
 
