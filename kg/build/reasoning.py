@@ -168,6 +168,7 @@ def run_hermit(onto: rdflib.Graph, data: rdflib.Graph, *, infer_values: bool = F
     Raises InconsistentError (with culprits found by `explain_inconsistency`) or
     ReasonerUnavailable when Java is missing or the reasoner fails to run.
     """
+    # owlready2 takes 30 ms to import: only a build with the reasoner pays for it, not `kg --help`.
     import owlready2
 
     if shutil.which(owlready2.JAVA_EXE) is None:

@@ -28,6 +28,7 @@ import pyoxigraph as ox
 
 from kg.errors import UsageError
 from kg.namespaces import PREFIXES, short
+from kg.settings import Settings
 from kg.sparql.text import bind_terms, syntax_message
 from kg.store.embedded import used_prefixes
 
@@ -209,8 +210,8 @@ def run(
     bound = bind(query, values or {})
     try:
         if query.needs_network:
+            # The relay is an HTTP server: only @network queries import it, not every command.
             from kg.sparql.relay import query_online
-            from kg.settings import Settings
 
             result = query_online(store, bound.text, Settings(), use_default_graph_as_union=True,
                                   substitutions=bound.substitutions)
