@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[0] = str(ROOT)  # not benchmarks/: see benchmarks/README.md
 from benchmarks.http_service import free_port, pss_kib, wait_until_up  # noqa: E402
 from kg.sparql.named import bind, list_queries  # noqa: E402
-from kg.store.remote import with_values  # noqa: E402
+from kg.sparql.text import with_values  # noqa: E402
 
 PREFIX = ("PREFIX dzo: <https://w3id.org/deir-ez-zor-2024/ontology#>\n"
           "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n")

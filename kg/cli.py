@@ -1,20 +1,33 @@
-"""The `kg` command: thin sub-commands, each calling one function of the package.
+"""The `kg` command: one small function adding each sub-command's parser, one thin function
+running it, and errors (KgError) reported in one place.
 
 Exit codes: 0 success; 1 the data is wrong or a step failed (the cause is printed); 2 wrong usage.
 """
 from __future__ import annotations
 
 import argparse
+import getpass
+import os
 import shutil
 import sys
+from datetime import date
 from pathlib import Path
 
-from kg.build import pipeline as build_mod
+import httpx
+
 from kg.build import acled, export
+from kg.build import pipeline as build_mod
+from kg.errors import KgError, UsageError
+from kg.linking import labels as wikidata_labels
+from kg.linking import quickstatements
+from kg.linking import review as linking
+from kg.linking import wikidata as wd
+from kg.options import add_load_options, add_serve_options, settings_from
 from kg.sparql import lint
 from kg.sparql import named as queries
-from kg.errors import KgError, UsageError
-from kg.settings import Settings
+from kg.stats import stats_text
+from kg.store import datasets, push
+from kg.store.datasets import open_store
 
 
 def _progress(stage: str, seconds: float) -> None:
@@ -87,8 +100,6 @@ def cmd_export(args) -> int:
     if fmt == "quickstatements":
         data = _quickstatements(dist)
     elif fmt == "acled":
-        from kg.store.datasets import open_store  # as for quickstatements: only these formats need the store
-
         data = acled.render(open_store(dist))
     elif name := build_mod.dist_file(graph, fmt):
         # The build wrote this one already, the same way: copy it (1M triples: 0.3 s, not 13 s).
@@ -107,9 +118,6 @@ def cmd_export(args) -> int:
 
 def _quickstatements(dist: Path) -> bytes:
     """The QuickStatements batch of a build; what it cannot carry safely is said on stderr."""
-    from kg.linking import quickstatements
-    from kg.store.datasets import open_store
-
     held_back: list[str] = []
     batch = quickstatements.render(open_store(dist), held_back=held_back)
     if batch.startswith("CREATE"):
@@ -153,8 +161,6 @@ def cmd_query(args) -> int:
     query = queries.find(root, args.name)
     values = queries.parse_params(args.param)
     queries.bind(query, values)  # usage errors before any build work
-    from kg.store import datasets
-
     dist = None if args.no_build_data else build_mod.ensure_built(root, _dist(args, root), progress=_progress)
     store = datasets.open_dataset(datasets.sources(dist, args.load))
     for value in queries.absent(store, query, values):
@@ -167,10 +173,61 @@ def cmd_query(args) -> int:
     return 0
 
 
-def cmd_stats(args) -> int:
-    from kg.stats import stats_text
-    from kg.store.datasets import open_store
+def cmd_link(args) -> int:
+    root = _root(args)
+    store = open_store(build_mod.ensure_built(root, _dist(args, root)))
+    if args.missing:
+        reasons = linking.unlinked_reasons(store)
+        for e in linking.missing(store):
+            print(f"{e.iri}\t{e.kind}\t{e.label}\t{reasons.get(e.iri, 'no reason recorded')}")
+        return 0
+    if args.gazetteer:
+        # rapidfuzz and the gazetteer's records load only when asked for: kept out of start-up
+        from kg.linking import gazetteer
 
+        return gazetteer.command(args, root, store)
+    if args.accept:
+        out = Path(args.output) if args.output else root / "graph" / "wikidata-accepted.ttl"
+        added = linking.accept(Path(args.accept), out, store=store)
+        print(f"wrote {added} new link(s) with evidence to {out}", file=sys.stderr)
+        return 0
+    with httpx.Client(timeout=wd.TIMEOUT, follow_redirects=True) as http:
+        client = wd.WikidataClient(http, api_url=args.api_url, cache_dir=Path(args.cache_dir))
+        if args.labels:
+            _fetch_labels(client, store, Path(args.output) if args.output else root / wikidata_labels.LABELS_FILE)
+        elif args.verify:
+            _verify_links(client, store)
+        else:
+            _write_candidates(client, store, Path(args.output or "link-review.csv"))
+    return 0
+
+
+def _fetch_labels(client: wd.WikidataClient, store, out: Path) -> None:
+    quads = wikidata_labels.fetch(client, store, date.today())
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(export.serialize(quads, "nquads"))
+    print(f"wrote {len(quads)} quads to {out}; the next build adds them as the named graph "
+          f"{wikidata_labels.LABELS_GRAPH}", file=sys.stderr)
+
+
+def _verify_links(client: wd.WikidataClient, store) -> None:
+    """Print where Wikidata disagrees with our links; any disagreement fails the command."""
+    found = linking.verify(client, store)
+    for d in found:
+        print(d.line())
+    if found:
+        raise linking.LinksDisagree(f"{len(found)} disagreement(s)")
+    print("0 disagreement(s)", file=sys.stderr)
+
+
+def _write_candidates(client: wd.WikidataClient, store, out: Path) -> None:
+    rows = linking.candidates(client, linking.missing(store))
+    linking.write_review(rows, out)
+    print(f"wrote {len(rows)} candidate(s) to {out}; mark the right ones yes in 'accepted', then "
+          f"run kg link --accept {out}", file=sys.stderr)
+
+
+def cmd_stats(args) -> int:
     root = _root(args)
     dist = build_mod.ensure_built(root, _dist(args, root), progress=_progress)
     print(stats_text(open_store(dist)))
@@ -178,65 +235,16 @@ def cmd_stats(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    import os
-
     root = _root(args)
-    token = args.update_token or os.environ.get("KG_UPDATE_TOKEN")
-    if args.allow_update and not token:
-        raise UsageError("--allow-update needs --update-token TOKEN (or KG_UPDATE_TOKEN)")
-    from kg.service.server import serve
-
+    settings = settings_from(args)  # usage errors before any build work
     if args.no_build_data or args.sparql_endpoint:
         dist = _dist(args, root)
     else:
         dist = build_mod.ensure_built(root, _dist(args, root), progress=_progress)
-    return serve(
-        dist,
-        host=args.host,
-        port=args.port,
-        store_dir=Path(args.store_dir) if args.store_dir else None,
-        allow_update=args.allow_update,
-        update_token=token,
-        query_timeout=args.query_timeout,
-        queue_wait=args.queue_wait,
-        service_allow=args.service_allow or None,
-        max_result_bytes=args.max_result_bytes,
-        worker_memory=args.worker_memory,
-        explorer_max_items=args.explorer_max_items,
-        workers=args.workers,
-        load=[Path(f) for f in args.load],
-        build_data=not args.no_build_data,
-        sparql_endpoint=args.sparql_endpoint,
-        sparql_update=args.sparql_update,
-    )
+    # The server brings FastAPI and uvicorn: imported here, so that no other command waits for them.
+    from kg.service import server
 
-
-def cmd_push(args) -> int:
-    import getpass
-    import os
-
-    from kg.store import datasets
-    from kg.store import push
-
-    if args.password and not args.user:
-        raise UsageError("--password needs --user")
-    password = args.password or os.environ.get("KG_STORE_PASSWORD")
-    if args.user and password is None:
-        password = getpass.getpass(f"password for {args.user}: ") if sys.stdin.isatty() else ""
-    root = _root(args)
-    dist = None if args.no_build_data else build_mod.ensure_built(root, _dist(args, root), progress=_progress)
-    store = datasets.open_dataset(datasets.sources(dist, args.load))
-    target = push.shown(args.store or args.update)
-
-    def report(done: push.Pushed) -> None:
-        graph = f"<{done.graph}>" if done.graph else "the default graph"
-        print(f"  {graph}: {done.triples} triples in {done.requests} request(s)", file=sys.stderr)
-
-    print(f"pushing to {target} ({'appending' if args.append else 'replacing graphs'})", file=sys.stderr)
-    done = push.push(store, store_url=args.store, update_url=args.update, append=args.append,
-                     auth=push.make_auth(args.user, password, args.token, args.digest),
-                     timeout=args.timeout, batch=args.batch, report=report)
-    print(f"pushed {sum(d.triples for d in done)} triples in {len(done)} graphs to {target}", file=sys.stderr)
+    server.start(dist, args, settings)
     return 0
 
 
@@ -269,38 +277,49 @@ def cmd_draft(args) -> int:
     return 0
 
 
-def _add_draft_parser(sub) -> None:
-    d = sub.add_parser("draft", help="draft events from an article's text, for review; accept a reviewed file")
-    d.add_argument("article", nargs="?", help="the article as plain text (paragraphs, [14] reference numbers)")
-    d.add_argument("-o", "--output", help="draft: folder for draft.trig, review.csv, review.html (made if missing; "
-                                          "default ARTICLE-draft); --accept: Turtle file (default: standard output)")
-    d.add_argument("--year", type=int, help="year of dates written without one (default: the title's, else the text's)")
-    d.add_argument("--accept", metavar="REVIEW.csv", help="turn the reviewed rows into Turtle for graph/")
-    d.set_defaults(func=cmd_draft)
+def cmd_push(args) -> int:
+    if args.password and not args.user:
+        raise UsageError("--password needs --user")
+    password = args.password or os.environ.get("KG_STORE_PASSWORD")
+    if args.user and password is None:
+        password = getpass.getpass(f"password for {args.user}: ") if sys.stdin.isatty() else ""
+    root = _root(args)
+    dist = None if args.no_build_data else build_mod.ensure_built(root, _dist(args, root), progress=_progress)
+    store = datasets.open_dataset(datasets.sources(dist, args.load))
+    target = push.shown(args.store or args.update)
+
+    def report(done: push.Pushed) -> None:
+        graph = f"<{done.graph}>" if done.graph else "the default graph"
+        print(f"  {graph}: {done.triples} triples in {done.requests} request(s)", file=sys.stderr)
+
+    print(f"pushing to {target} ({'appending' if args.append else 'replacing graphs'})", file=sys.stderr)
+    done = push.push(store, store_url=args.store, update_url=args.update, append=args.append,
+                     auth=push.make_auth(args.user, password, args.token, args.digest),
+                     timeout=args.timeout, batch=args.batch, report=report)
+    print(f"pushed {sum(d.triples for d in done)} triples in {len(done)} graphs to {target}", file=sys.stderr)
+    return 0
 
 
-def _add_load_options(cmd) -> None:
-    cmd.add_argument("--load", action="append", default=[], metavar="FILE",
-                     help="also load this RDF file (.ttl .nt .nq .trig .rdf .jsonld) into the graph "
-                          "named by its file: URI (repeatable)")
-    cmd.add_argument("--no-build-data", action="store_true", help="leave the build out: only the --load files")
+def _add_build_options(cmd: argparse.ArgumentParser) -> None:
+    cmd.add_argument("--no-reasoner", action="store_true", help="skip the HermiT consistency check")
+    cmd.add_argument("--shacl", choices=["auto", "pyshacl", "store"], default="auto",
+                     help=f"SHACL engine: pyshacl, or compiled to SPARQL in the store; auto picks the "
+                          f"store above {build_mod.LARGE} triples")
 
 
-def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="kg", description="Knowledge graph of the Deir ez-Zor offensive (2024).")
-    p.add_argument("--root", default=".", help="project folder holding ontology/ and graph/ (default: .)")
-    p.add_argument("--dist", help="build folder (default: ROOT/dist)")
-    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
+def _add_build_parser(sub) -> None:
     b = sub.add_parser("build", help="parse, reason, validate and write dist/")
-    v = sub.add_parser("validate", help="the build without writing: report violations, exit 1 on any")
-    for cmd, func in ((b, cmd_build), (v, cmd_validate)):
-        cmd.add_argument("--no-reasoner", action="store_true", help="skip the HermiT consistency check")
-        cmd.add_argument("--shacl", choices=["auto", "pyshacl", "store"], default="auto",
-                         help=f"SHACL engine: pyshacl, or compiled to SPARQL in the store; auto picks the "
-                              f"store above {build_mod.LARGE} triples")
-        cmd.set_defaults(func=func)
+    _add_build_options(b)
+    b.set_defaults(func=cmd_build)
 
+
+def _add_validate_parser(sub) -> None:
+    v = sub.add_parser("validate", help="the build without writing: report violations, exit 1 on any")
+    _add_build_options(v)
+    v.set_defaults(func=cmd_validate)
+
+
+def _add_export_parser(sub) -> None:
     e = sub.add_parser("export", help="write the build in a standard RDF format")
     e.add_argument("--format",
                    help=f"one of: {', '.join([*export.FORMATS, *_NOT_RDF])} (default: the output file's "
@@ -309,6 +328,8 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("-o", "--output", help="file to write (default: standard output)")
     e.set_defaults(func=cmd_export)
 
+
+def _add_query_parser(sub) -> None:
     q = sub.add_parser("query", help="run a named query (or a .rq file) against the build")
     q.add_argument("name", nargs="?", help="query name (see --list) or path to a .rq file")
     q.add_argument("--list", action="store_true", help="list the named queries")
@@ -318,43 +339,42 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("--param", action="append", default=[], metavar="NAME=VALUE", help="bind a declared parameter")
     q.add_argument("--online", action="store_true",
                    help="let @network queries call their allowlisted SERVICE endpoints (Wikidata)")
-    _add_load_options(q)
+    add_load_options(q)
     q.set_defaults(func=cmd_query)
 
-    from kg.linking import review as linking
 
-    linking.add_link_parser(sub)
+def _add_link_parser(sub) -> None:
+    p = sub.add_parser("link", help="find, accept and check Wikidata links (review file in between)")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--missing", action="store_true",
+                      help="list our resources without a Wikidata link, with the reason (offline)")
+    mode.add_argument("--verify", action="store_true", help="check every link against Wikidata; exit 1 on disagreement")
+    mode.add_argument("--accept", metavar="FILE",
+                      help="turn the rows marked yes (or y, true, x, 1, ok) of a review file into links")
+    mode.add_argument("--labels", action="store_true",
+                      help="fetch the linked items' names in Arabic and other languages into wikidata/labels.nq")
+    p.add_argument("--gazetteer", metavar="DIR", action="append",
+                   help="rank Who's On First records (a clone or its data/ folder; repeatable) for our places "
+                        "without one, into a review file; with --accept, link the accepted rows")
+    p.add_argument("-o", "--output",
+                   help="file to write (default: link-review.csv; with --accept graph/wikidata-accepted.ttl)")
+    p.add_argument("--api-url", default=wd.API_URL, help=f"Wikibase API (default: {wd.API_URL})")
+    p.add_argument("--cache-dir", default=".kg-cache/wikidata", help="answers cache (default: .kg-cache/wikidata)")
+    p.set_defaults(func=cmd_link)
 
-    _add_draft_parser(sub)
 
+def _add_stats_parser(sub) -> None:
     s = sub.add_parser("stats", help="counts per class and completeness of events")
     s.set_defaults(func=cmd_stats)
 
+
+def _add_serve_parser(sub) -> None:
     sv = sub.add_parser("serve", help="serve the build over HTTP (SPARQL endpoint, pages)")
-    sv.add_argument("--host", default="127.0.0.1")
-    sv.add_argument("--port", type=int, default=8000)
-    sv.add_argument("--store-dir", help="keep an on-disk store here and reuse it on later starts")
-    sv.add_argument("--allow-update", action="store_true", help="accept SPARQL Update with the token")
-    sv.add_argument("--update-token", help="bearer token for updates (or KG_UPDATE_TOKEN)")
-    sv.add_argument("--query-timeout", type=float, default=30.0, help="seconds before a query is stopped (default 30)")
-    sv.add_argument("--queue-wait", type=float, default=Settings.queue_wait, metavar="SECONDS",
-                    help="how long a query waits for a free worker before a 503 with Retry-After (default 2)")
-    sv.add_argument("--service-allow", action="append", metavar="URL", help="endpoint SERVICE may call (repeatable; default: Wikidata)")
-    sv.add_argument("--workers", type=int, default=2, help="query worker processes (default 2)")
-    sv.add_argument("--max-result-bytes", type=int, default=Settings.max_result_bytes,
-                    help="largest query result answered; above it 413 (default 64 MiB; Graph Store GETs stream, uncapped)")
-    sv.add_argument("--worker-memory", type=int, metavar="MIB",
-                    help="private memory the query workers may keep in all before one is replaced "
-                         "(default: as much as the store takes, so one warm worker keeps its copy)")
-    sv.add_argument("--explorer-max-items", type=int, default=Settings.explorer_max_items, metavar="N",
-                    help="events (casualty records, support relations) an explorer view draws at most; past "
-                         "them it draws the latest that fit, or points to its query (default 5000)")
-    _add_load_options(sv)
-    sv.add_argument("--sparql-endpoint", metavar="URL",
-                    help="serve a remote store's SPARQL endpoint instead of the build (see README)")
-    sv.add_argument("--sparql-update", metavar="URL", help="the remote store's update endpoint, for --allow-update")
+    add_serve_options(sv)
     sv.set_defaults(func=cmd_serve)
 
+
+def _add_push_parser(sub) -> None:
     pu = sub.add_parser("push", help="upload the build, named graphs kept, to another triple store")
     target = pu.add_mutually_exclusive_group(required=True)
     target.add_argument("--store", metavar="URL", help="Graph Store Protocol endpoint: PUT URL?graph=IRI per graph")
@@ -367,8 +387,28 @@ def parser() -> argparse.ArgumentParser:
     pu.add_argument("--timeout", type=float, default=300.0, help="seconds per request (default 300)")
     pu.add_argument("--batch", type=int, metavar="N",
                     help="triples per request (default 100000 for --store, 20000 for --update)")
-    _add_load_options(pu)
+    add_load_options(pu)
     pu.set_defaults(func=cmd_push)
+
+
+def _add_draft_parser(sub) -> None:
+    d = sub.add_parser("draft", help="draft events from an article's text, for review; accept a reviewed file")
+    d.add_argument("article", nargs="?", help="the article as plain text (paragraphs, [14] reference numbers)")
+    d.add_argument("-o", "--output", help="draft: folder for draft.trig, review.csv, review.html (made if missing; "
+                                          "default ARTICLE-draft); --accept: Turtle file (default: standard output)")
+    d.add_argument("--year", type=int, help="year of dates written without one (default: the title's, else the text's)")
+    d.add_argument("--accept", metavar="REVIEW.csv", help="turn the reviewed rows into Turtle for graph/")
+    d.set_defaults(func=cmd_draft)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="kg", description="Knowledge graph of the Deir ez-Zor offensive (2024).")
+    p.add_argument("--root", default=".", help="project folder holding ontology/ and graph/ (default: .)")
+    p.add_argument("--dist", help="build folder (default: ROOT/dist)")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for add in (_add_build_parser, _add_validate_parser, _add_export_parser, _add_query_parser, _add_link_parser,
+                _add_draft_parser, _add_stats_parser, _add_serve_parser, _add_push_parser):
+        add(sub)
     return p
 
 

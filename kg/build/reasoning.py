@@ -16,8 +16,8 @@ from rdflib.namespace import OWL, RDF, RDFS
 from rdflib.collection import Collection
 
 from kg.errors import InconsistentError, ReasonerUnavailable
-from kg.namespaces import DZO, sparql_prologue
-from kg.rdf import to_rdflib
+from kg.namespaces import DZO, short, sparql_prologue
+from kg.rdf import graph_triples
 
 
 @dataclass(frozen=True)
@@ -168,6 +168,7 @@ def run_hermit(onto: rdflib.Graph, data: rdflib.Graph, *, infer_values: bool = F
     Raises InconsistentError (with culprits found by `explain_inconsistency`) or
     ReasonerUnavailable when Java is missing or the reasoner fails to run.
     """
+    # owlready2 takes 30 ms to import: only a build with the reasoner pays for it, not `kg --help`.
     import owlready2
 
     if shutil.which(owlready2.JAVA_EXE) is None:
@@ -245,8 +246,6 @@ def explain_inconsistency(onto: rdflib.Graph, data: rdflib.Graph) -> list[str]:
     Types are closed under the ontology's rules and rdfs:domain/range first, so a property used
     on an individual of a class disjoint with its domain or range shows as a class clash.
     """
-    from kg.rdf import graph_triples
-
     triples = graph_triples(data)
     rules = rules_from_ontology(onto)
     domain_range = [
@@ -263,14 +262,10 @@ def explain_inconsistency(onto: rdflib.Graph, data: rdflib.Graph) -> list[str]:
     prologue = sparql_prologue(["owl", "rdf"])
     found = []
     for row in store.query(prologue + _EXPLAIN_QUERIES["disjoint classes"]):
-        found.append(f"{row['x'].value} is both a {_short(row['c1'])} and a {_short(row['c2'])}, "
+        found.append(f"{row['x'].value} is both a {short(row['c1'].value)} and a {short(row['c2'].value)}, "
                      "which the ontology declares disjoint")
     for row in store.query(prologue + _EXPLAIN_QUERIES["functional property"]):
-        found.append(f"{row['x'].value} has two values of the functional property {_short(row['p'])}: "
+        found.append(f"{row['x'].value} has two values of the functional property {short(row['p'].value)}: "
                      f"{row['a'].value} and {row['b'].value}")
     return found
 
-
-def _short(term: ox.NamedNode) -> str:
-    value = str(to_rdflib(term))
-    return "dzo:" + value[len(str(DZO)):] if value.startswith(str(DZO)) else value

@@ -10,6 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.namespaces import DZG, DZO, PREFIXES, WD
+from kg.rdf import read_quads
 
 LABELS_GRAPH = DZG["wikidata-labels"]
 LABELS_FILE = Path("wikidata") / "labels.nq"
@@ -63,6 +64,4 @@ def read(root: Path) -> list[ox.Quad]:
     path = root / LABELS_FILE
     if not path.exists():
         return []
-    from kg.rdf import read_quads
-
     return read_quads(path, display=str(LABELS_FILE))

@@ -1,6 +1,6 @@
 """Linking our resources to Wikidata items: listing the unlinked, scoring candidates for a person
 to review, turning reviewed rows into dzo:wikidataItem links with evidence, and checking links.
-Nothing is linked without a reviewer's "yes"; the `kg link` command is registered from here.
+Nothing is linked without a reviewer's "yes".
 """
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import csv
 import difflib
 import math
 import re
-import sys
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
@@ -71,6 +70,10 @@ SOURCE = DZR["source-wikidata"]
 
 class LinkReviewError(KgError):
     """A reviewed candidate file has rows that cannot become links; nothing was written."""
+
+
+class LinksDisagree(KgError):
+    """Wikidata disagrees with some of our links (`kg link --verify` lists them)."""
 
 
 @dataclass(frozen=True)
@@ -436,83 +439,3 @@ def _problems(entity: Entity, qid: str, item: dict) -> list[str]:
         problems.append(f"P31 {', '.join(_type_name(c) for c in classes)} is not a kind of {entity.kind}")
     return problems
 
-
-# The `kg link` command.
-
-def add_link_parser(subparsers) -> None:
-    """Register `kg link` on the main parser's sub-commands."""
-    p = subparsers.add_parser("link", help="find, accept and check Wikidata links (review file in between)")
-    mode = p.add_mutually_exclusive_group()
-    mode.add_argument("--missing", action="store_true",
-                      help="list our resources without a Wikidata link, with the reason (offline)")
-    mode.add_argument("--verify", action="store_true", help="check every link against Wikidata; exit 1 on disagreement")
-    mode.add_argument("--accept", metavar="FILE",
-                      help="turn the rows marked yes (or y, true, x, 1, ok) of a review file into links")
-    mode.add_argument("--labels", action="store_true",
-                      help="fetch the linked items' names in Arabic and other languages into wikidata/labels.nq")
-    p.add_argument("--gazetteer", metavar="DIR", action="append",
-                   help="rank Who's On First records (a clone or its data/ folder; repeatable) for our places "
-                        "without one, into a review file; with --accept, link the accepted rows")
-    p.add_argument("-o", "--output",
-                   help="file to write (default: link-review.csv; with --accept graph/wikidata-accepted.ttl)")
-    p.add_argument("--api-url", default=wd.API_URL, help=f"Wikibase API (default: {wd.API_URL})")
-    p.add_argument("--cache-dir", default=".kg-cache/wikidata", help="answers cache (default: .kg-cache/wikidata)")
-    p.set_defaults(func=cmd_link)
-
-
-def _open(args) -> tuple[Path, ox.Store]:
-    from kg.build import pipeline as build
-    from kg.store.datasets import open_store
-
-    root = Path(args.root).resolve()
-    if not (root / "ontology").is_dir():
-        raise UsageError(f"{root} is not a project folder (no ontology/ in it); pass --root")
-    dist = build.ensure_built(root, Path(args.dist).resolve() if args.dist else None)
-    return root, open_store(dist)
-
-
-def cmd_link(args) -> int:
-    root, store = _open(args)
-    if args.missing:
-        reasons = unlinked_reasons(store)
-        for e in missing(store):
-            print(f"{e.iri}\t{e.kind}\t{e.label}\t{reasons.get(e.iri, 'no reason recorded')}")
-        return 0
-    if args.gazetteer:
-        from kg.linking import gazetteer  # rapidfuzz and the records load only when asked for
-
-        return gazetteer.command(args, root, store)
-    if args.accept:
-        out = Path(args.output) if args.output else root / "graph" / "wikidata-accepted.ttl"
-        added = accept(Path(args.accept), out, store=store)
-        print(f"wrote {added} new link(s) with evidence to {out}", file=sys.stderr)
-        return 0
-    import httpx
-
-    with httpx.Client(timeout=wd.TIMEOUT, follow_redirects=True) as http:
-        client = wd.WikidataClient(http, api_url=args.api_url, cache_dir=Path(args.cache_dir))
-        if args.labels:
-            from datetime import date
-
-            from kg.build import export
-            from kg.linking import labels as wikidata_labels
-
-            out = Path(args.output) if args.output else root / wikidata_labels.LABELS_FILE
-            quads = wikidata_labels.fetch(client, store, date.today())
-            out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_bytes(export.serialize(quads, "nquads"))
-            print(f"wrote {len(quads)} quads to {out}; the next build adds them as the named graph "
-                  f"{wikidata_labels.LABELS_GRAPH}", file=sys.stderr)
-            return 0
-        if args.verify:
-            found = verify(client, store)
-            for d in found:
-                print(d.line())
-            print(f"{len(found)} disagreement(s)", file=sys.stderr)
-            return 1 if found else 0
-        rows = candidates(client, missing(store))
-    out = Path(args.output or "link-review.csv")
-    write_review(rows, out)
-    print(f"wrote {len(rows)} candidate(s) to {out}; mark the right ones yes in 'accepted', then "
-          f"run kg link --accept {out}", file=sys.stderr)
-    return 0

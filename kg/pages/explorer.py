@@ -15,8 +15,8 @@ from fastapi.templating import Jinja2Templates
 from kg.sparql import named as queries
 from kg.errors import UsageError
 from kg.pages.explorer_views import VIEWS, View, results, table
-from kg.namespaces import BASE
-from kg.pages.resource import editor_href, local_href, short
+from kg.namespaces import BASE, short
+from kg.pages.resource import editor_href, local_href
 from kg.sparql.policy import Refused
 from kg.store.embedded import QueryJob
 from kg.store.workers import WorkerPool

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from kg.namespaces import DZO, GEO
-from kg.pages.resource import local_href, short
-from kg.sparql.named import write_in
+from kg.namespaces import DZO, GEO, short
+from kg.pages.resource import local_href
+from kg.sparql.text import bind_terms
 from kg.store.embedded import Reply
 
 Window = dict[str, ox.Literal]
@@ -42,7 +42,7 @@ class View:
 
     def count_query(self, window: Window) -> str:
         """How many marks the view would draw in the window."""
-        return write_in(f"{_PREFIXES}SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {self._marks()} }}", window)
+        return bind_terms(f"{_PREFIXES}SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {self._marks()} }}", window)
 
     def latest_query(self, limit: int) -> str:
         """The date of the (limit+1)-th latest mark: the day after it starts the latest window that

@@ -17,7 +17,7 @@ from kg.pages import resource as pages
 from kg.errors import UsageError
 from kg.sparql import lint
 from kg.sparql.named import bind, gallery, list_queries
-from kg.store.remote import with_values
+from kg.sparql.text import with_values
 from kg.namespaces import BASE, PREFIXES
 from kg.sparql.policy import Refused
 from kg.settings import Settings

@@ -32,18 +32,13 @@ import pyoxigraph as ox
 
 from kg.errors import UsageError
 from kg.namespaces import PREFIXES, short
-from kg.store.embedded import syntax_message, used_prefixes
+from kg.settings import Settings
+from kg.sparql.text import bind_terms, syntax_message
+from kg.store.embedded import used_prefixes
 
 KINDS = ("iri", "date", "string", "integer")
 EXPLORER_PREFIX = "explorer-"
 _PARAM = re.compile(r"@param\s+(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s+(?P<kind>\w+)(?P<optional>\s+optional)?\s*:\s*(?P<doc>.*)")
-_TOKENS = re.compile("|".join((
-    r"(?P<skip>#[^\n]*",                                         # what a variable cannot be in: a comment,
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""', r"'''(?:[^'\\]|\\.|'(?!''))*'''",  # a long string,
-    r'"(?:[^"\\\n]|\\.)*"', r"'(?:[^'\\\n]|\\.)*'",              # a string,
-    r'<[^<>"{}|^`\\\x00-\x20]*>)',                               # an IRI;
-    r"[?$](?P<var>[A-Za-z0-9_]+)",                               # and a variable
-)))
 
 
 @dataclass(frozen=True)
@@ -166,23 +161,6 @@ class Bound:
     substitutions: dict[ox.Variable, ox.NamedNode | ox.Literal]
 
 
-def write_in(text: str, terms: dict[str, ox.NamedNode | ox.Literal]) -> str:
-    """The text with each variable named in `terms` replaced by its term, wherever it stands outside
-    comments, strings and IRIs.
-
-    >>> day = ox.Literal("2024-12-08", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date"))
-    >>> write_in('SELECT * WHERE { ?e <d> ?d FILTER(?d >= $from) } # ?from', {"from": day})
-    'SELECT * WHERE { ?e <d> ?d FILTER(?d >= "2024-12-08"^^<http://www.w3.org/2001/XMLSchema#date>) } # ?from'
-    >>> write_in('SELECT * WHERE { ?s ?p "?from" }', {"from": day})
-    'SELECT * WHERE { ?s ?p "?from" }'
-    """
-    def replace(match: re.Match) -> str:
-        term = terms.get(match["var"]) if match["var"] else None
-        return match[0] if term is None else str(term)
-
-    return _TOKENS.sub(replace, text)
-
-
 def bind(query: NamedQuery, values: dict[str, str]) -> Bound:
     """The query with its declared parameters bound; unknown or missing ones are errors."""
     declared = {p.name: p for p in query.parameters}
@@ -197,7 +175,7 @@ def bind(query: NamedQuery, values: dict[str, str]) -> Bound:
                          f"--param {name}=VALUE on the command line, ?{name}=VALUE over HTTP")
     terms = {name: _term(declared[name], v) for name, v in values.items()}
     optional = {name: term for name, term in terms.items() if declared[name].optional}
-    return Bound(write_in(query.text, optional) if optional else query.text,
+    return Bound(bind_terms(query.text, optional) if optional else query.text,
                  {ox.Variable(name): term for name, term in terms.items() if name not in optional})
 
 
@@ -251,8 +229,8 @@ def run(
     bound = bind(query, values or {})
     try:
         if query.needs_network:
+            # The relay is an HTTP server: only @network queries import it, not every command.
             from kg.sparql.relay import query_online
-            from kg.settings import Settings
 
             result = query_online(store, bound.text, Settings(), use_default_graph_as_union=True,
                                   substitutions=bound.substitutions)

@@ -113,6 +113,8 @@ def _needs_inspection(text: str) -> bool:
     True
     """
     lowered = expandUnicodeEscapes(text).lower()
+    # Words, not tokens: this errs towards the full parse, so no slip of a lexer can ever let a
+    # SERVICE through unchecked (a "from" in a string costs one parse).
     if "service" in lowered or "from" in lowered:
         return True
     depth = deepest = 0

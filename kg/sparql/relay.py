@@ -18,6 +18,7 @@ import pyoxigraph
 
 from kg.errors import KgError, UsageError
 from kg.linking.wikidata import default_user_agent
+from kg.sparql.policy import Refused, check_query
 
 log = logging.getLogger(__name__)
 
@@ -174,8 +175,6 @@ def query_online(store: pyoxigraph.Store, text: str, settings, **query_arguments
     Raises UsageError when the policy refuses the query (SERVICE off the allowlist) and
     FederationError when a remote service fails.
     """
-    from kg.sparql.policy import Refused, check_query
-
     with Relay.from_settings(settings) as relay:
         try:
             checked = check_query(text, settings, None, relay)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -15,6 +14,7 @@ import pyoxigraph
 
 from kg import formats as conneg
 from kg.namespaces import PREFIXES
+from kg.sparql.text import syntax_message
 from kg.store.remote import RemoteError
 
 log = logging.getLogger(__name__)
@@ -81,33 +81,6 @@ def used_prefixes(triples: list[pyoxigraph.Triple], limit: int = 100_000) -> dic
         return PREFIXES
     iris = {term.value for t in triples for term in t if isinstance(term, pyoxigraph.NamedNode)}
     return {p: ns for p, ns in PREFIXES.items() if any(iri.startswith(ns) for iri in iris)}
-
-
-_ERROR_AT = re.compile(r"error at (\d+):(\d+)")
-_TOKEN_END = re.compile(r"([^\s{}()<>,;\"'^|/*+?!=\[\]]+)$")
-
-
-def syntax_message(text: str, error: SyntaxError) -> str:
-    """pyoxigraph's message for a query or update that does not parse; for a prefix the text
-    never declares, one that names it (pyoxigraph lists every character it could have taken).
-
-    >>> syntax_message("SELECT * WHERE { ?s a dzo:Event }", SyntaxError("error at 1:32: expected one of "
-    ...                "Prefix not found, ['%']"))
-    'error at 1:32: the prefix dzo: is not declared; add PREFIX dzo: <https://w3id.org/deir-ez-zor-2024/ontology#>'
-    """
-    message = str(error)
-    at = _ERROR_AT.search(message)
-    if "Prefix not found" not in message or at is None:
-        return message
-    line, column = int(at[1]), int(at[2])
-    lines = text.splitlines()
-    token = _TOKEN_END.search(lines[line - 1][:column - 1]) if 1 <= line <= len(lines) else None
-    if token is None or ":" not in token[1]:
-        return message
-    prefix = token[1].split(":", 1)[0]
-    namespace = PREFIXES.get(prefix)
-    fix = f"add PREFIX {prefix}: <{namespace}>" if namespace else f"declare it (PREFIX {prefix}: <namespace IRI>)"
-    return f"error at {line}:{column}: the prefix {prefix}: is not declared; {fix}"
 
 
 @_remote_errors

@@ -5,7 +5,6 @@ Protocol, so the workers, the policy checks and the pages work on it unchanged.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Iterable
 from functools import lru_cache
 
@@ -16,25 +15,13 @@ from rdflib.plugins.sparql.algebra import translatePrologue
 from rdflib.plugins.sparql.parser import parseQuery
 
 from kg.rdf import has_blank_node
+from kg.sparql.text import with_values
 
 ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9, text/turtle;q=0.8"
 """What we ask the endpoint for; the answer's media type tells a result's kind, never the query."""
 INSERT_BATCH = 20_000
 """Triples per INSERT DATA request (`kg push --update`, and writes to a remote store): Fuseki takes
 bodies of a few MB comfortably; Virtuoso needs fewer (see README, `kg push --batch`)."""
-
-_TOKENS = re.compile(
-    r'''(?P<comment>\#[^\n]*)
-    |(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'
-               |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
-    |(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
-    |(?P<var>[?$]\w+)
-    |(?P<word>[^\W\d]\w*(?:[-.]\w+)*(?::[\w\-.%:]*)?|:[\w\-.%:]*)
-    |(?P<open>\{)|(?P<close>\})
-    |(?P<other>.)''',
-    re.S | re.X,
-)
-
 
 def shown(url: str | httpx.URL) -> str:
     """A URL fit for messages: without user name or password.
@@ -51,79 +38,6 @@ class RemoteError(Exception):
     def __init__(self, status: int, message: str) -> None:
         super().__init__(message)
         self.status = status
-
-
-def where_brace(text: str) -> tuple[int, int | None]:
-    """Index of the `{` opening the WHERE pattern of a query (skipping a CONSTRUCT template,
-    strings, IRIs and comments), -1 when there is none; and for the short form CONSTRUCT WHERE
-    { ... }, the index of that WHERE (else None).
-
-    >>> q = 'CONSTRUCT { ?s ?p "{" } WHERE { ?s ?p ?o }'
-    >>> q[where_brace(q)[0]:]
-    '{ ?s ?p ?o }'
-    >>> q = 'PREFIX x: <http://x/#> # {\\nSELECT * { ?s x:p ?o }'
-    >>> q[where_brace(q)[0]:]
-    '{ ?s x:p ?o }'
-    >>> where_brace('CONSTRUCT WHERE { ?s ?p ?o }')
-    (16, 10)
-    """
-    form, last_word, last_at, depth, skipped_template = None, None, 0, 0, False
-    for match in _TOKENS.finditer(text):
-        kind = match.lastgroup
-        if kind == "word" and depth == 0 and ":" not in match.group():
-            last_word, last_at = match.group().lower(), match.start()
-            if form is None and last_word in ("select", "construct", "describe", "ask"):
-                form = last_word
-        elif kind == "open":
-            if depth == 0:
-                if form == "construct" and not skipped_template:
-                    if last_word == "where":
-                        return match.start(), last_at
-                    skipped_template = True
-                else:
-                    return match.start(), None
-            depth += 1
-        elif kind == "close":
-            depth -= 1
-    return -1, None
-
-
-def _closing(text: str, at: int) -> int:
-    """Index of the `}` closing the group opened at `at`."""
-    depth = 0
-    for match in _TOKENS.finditer(text, at):
-        if match.lastgroup == "open":
-            depth += 1
-        elif match.lastgroup == "close":
-            depth -= 1
-            if depth == 0:
-                return match.start()
-    raise SyntaxError("unbalanced braces in the query")
-
-
-def with_values(text: str, substitutions: dict[ox.Variable, ox.NamedNode | ox.Literal]) -> str:
-    """The query with its substitutions as a VALUES block opening its WHERE pattern: bound
-    before the rest of the pattern is evaluated, as pyoxigraph's substitutions are. Terms are
-    written by pyoxigraph (N-Triples syntax), never pasted from input.
-
-    >>> r = {ox.Variable("r"): ox.NamedNode("http://x/a")}
-    >>> with_values("SELECT ?r ?o WHERE { ?r ?p ?o }", r)
-    'SELECT ?r ?o WHERE { VALUES (?r) { (<http://x/a>) } ?r ?p ?o }'
-    >>> with_values("CONSTRUCT WHERE { ?r ?p ?o }", r)
-    'CONSTRUCT { ?r ?p ?o } WHERE { VALUES (?r) { (<http://x/a>) } ?r ?p ?o }'
-    """
-    if not substitutions:
-        return text
-    at, short_where = where_brace(text)
-    if at < 0:
-        raise SyntaxError("cannot bind parameters: the query has no WHERE pattern")
-    if short_where is not None:  # CONSTRUCT WHERE { T } is CONSTRUCT { T } WHERE { T }
-        template = text[at:_closing(text, at) + 1]
-        text = f"{text[:short_where]}{template} {text[short_where:]}"
-        at += len(template) + 1
-    names = " ".join(str(variable) for variable in substitutions)
-    values = " ".join(str(term) for term in substitutions.values())
-    return f"{text[:at + 1]} VALUES ({names}) {{ ({values}) }}{text[at + 1:]}"
 
 
 @lru_cache(maxsize=256)

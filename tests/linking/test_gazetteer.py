@@ -3,7 +3,6 @@ verbatim with their licence): ranking through the traps of place names, the revi
 accepting reviewed rows into links with their evidence."""
 from __future__ import annotations
 
-import argparse
 import csv
 import shutil
 import subprocess
@@ -14,6 +13,7 @@ import pytest
 import rdflib
 from rdflib.namespace import RDFS, SKOS
 
+from kg import cli
 from kg.errors import UsageError
 from kg.linking import gazetteer, review
 from kg.linking.gazetteer_accept import SOURCE, accept
@@ -288,10 +288,7 @@ def test_the_command_ranks_then_accepts(tmp_path, capsys):
 
     dist = tmp_path / "dist"
     write_dist_of(our_store(), dist)
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--root")
-    parser.add_argument("--dist")
-    review.add_link_parser(parser.add_subparsers())
+    parser = cli.parser()
     out = tmp_path / "review.csv"
     args = parser.parse_args(["--root", str(ROOT), "--dist", str(dist), "link", "--gazetteer", str(CHECKOUT),
                               "-o", str(out)])

@@ -12,7 +12,9 @@ import rdflib
 from rdflib.namespace import DCTERMS, RDF
 
 from kg.linking import review as linking
-from kg.linking.review import Entity, LinkReviewError, Row, accept, candidates, missing, verify, write_review
+from kg.cli import parser
+from kg.linking.review import (Entity, LinkReviewError, LinksDisagree, Row, accept, candidates, missing, verify,
+                               write_review)
 from kg.namespaces import DZO, DZR, WD
 from kg.linking.wikidata import WikidataUnreachable
 from tests.linking.test_wikidata import RECORDED, client, recorded_store, replay
@@ -155,11 +157,7 @@ def link_command(tmp_path: Path, store: ox.Store, *argv: str) -> argparse.Namesp
     (root / "ontology" / "dzo.ttl").write_bytes((ROOT / "ontology" / "dzo.ttl").read_bytes())
     (root / "graph" / "test.ttl").write_bytes((RECORDED / "graph.ttl").read_bytes())
     write_dist_of(store, root / "dist")
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--root")
-    parser.add_argument("--dist")
-    linking.add_link_parser(parser.add_subparsers())
-    return parser.parse_args(["--root", str(root), "link", *argv, "--cache-dir", str(tmp_path / "cache")])
+    return parser().parse_args(["--root", str(root), "link", *argv, "--cache-dir", str(tmp_path / "cache")])
 
 
 def test_link_missing_runs_offline_through_the_command(store, tmp_path, capsys):
@@ -173,6 +171,15 @@ def test_link_verify_offline_fails_fast_with_a_clear_error(store, tmp_path):
     args = link_command(tmp_path, store, "--verify", "--api-url", "http://127.0.0.1:9/w/api.php")
     with pytest.raises(WikidataUnreachable, match=r"cannot reach Wikidata at http://127\.0\.0\.1:9/w/api\.php"):
         args.func(args)
+
+
+def test_link_verify_lists_the_disagreements_and_fails(store, tmp_path, capsys):
+    api = "http://127.0.0.1:9/w/api.php"  # nothing listens there: the recorded answers wait in the cache
+    verify(client(replay(), api_url=api, cache_dir=tmp_path / "cache"), store)
+    args = link_command(tmp_path, store, "--verify", "--api-url", api)
+    with pytest.raises(LinksDisagree, match=r"^3 disagreement\(s\)$"):
+        args.func(args)
+    assert len(capsys.readouterr().out.splitlines()) == 3
 
 
 def write_dist_of(store: ox.Store, dist: Path) -> None:

@@ -213,6 +213,20 @@ def test_using_graph_uri_sets_the_update_dataset(writable):
     assert bindings(writable.get("/sparql", params={"query": query})) == {("4",)}
 
 
+def test_using_graph_uri_sets_the_dataset_of_a_delete_with_a_template(writable):
+    auth = {"authorization": f"Bearer {TOKEN}"}
+    scratch = "http://example.org/scratch"
+    inserted = writable.post("/sparql", content=f"INSERT DATA {{ GRAPH <{scratch}> {{ <{scratch}#s> a <{scratch}#T> }} }}",
+                             headers={**auth, "content-type": "application/sparql-update"})
+    assert inserted.status_code == 204
+    update = f"DELETE {{ GRAPH <{scratch}> {{ ?s a ?t }} }} WHERE {{ ?s a ?t }}"
+    response = writable.post(f"/sparql?using-graph-uri={quote(scratch, safe='')}", content=update,
+                             headers={**auth, "content-type": "application/sparql-update"})
+    assert response.status_code == 204
+    query = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{scratch}> {{ ?s ?p ?o }} }}"
+    assert bindings(writable.get("/sparql", params={"query": query})) == {("0",)}
+
+
 def test_using_graph_uri_with_a_with_clause_is_400(writable):
     update = "WITH <http://example.org/g> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }"
     response = writable.post("/sparql?using-graph-uri=http%3A%2F%2Fexample.org%2Fu", content=update,
