@@ -13,11 +13,10 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from kg.sparql import named as queries
-from kg.errors import UsageError
+from kg.errors import BadRequest, NotFound, UsageError
 from kg.pages.explorer_views import VIEWS, View, results, table
 from kg.namespaces import BASE
 from kg.pages.resource import editor_href, local_href, short
-from kg.sparql.policy import Refused
 from kg.store.embedded import QueryJob
 from kg.store.workers import WorkerPool
 
@@ -28,11 +27,11 @@ _JSON = "application/sparql-results+json"
 
 
 def _check_day(name: str, value: str) -> None:
-    """A day a view was asked for (YYYY-MM-DD, one that exists), else 400 naming it."""
+    """A day a view was asked for (YYYY-MM-DD, one that exists), else BadRequest naming it."""
     try:
         queries.date_term(name, value)
     except UsageError as error:
-        raise Refused(400, str(error)) from error
+        raise BadRequest(str(error)) from error
 
 
 class Explorer:
@@ -58,13 +57,13 @@ class Explorer:
         """A job for a named query with its parameters bound as terms (never pasted as text)."""
         query = self.queries.get(name)
         if query is None:
-            raise Refused(404, f"no named query {name!r}; known: {', '.join(sorted(self.queries))}")
+            raise NotFound(f"no named query {name!r}; known: {', '.join(sorted(self.queries))}")
         if query.needs_network:
-            raise Refused(400, f"query {name!r} needs the network; run it through /sparql")
+            raise BadRequest(f"query {name!r} needs the network; run it through /sparql")
         try:
             bound = queries.bind(query, values)
         except UsageError as error:
-            raise Refused(400, str(error)) from error
+            raise BadRequest(str(error)) from error
         return QueryJob(bound.text, accept=accept,
                         substitutions=tuple(sorted((v.value, t) for v, t in bound.substitutions.items())))
 
@@ -78,7 +77,7 @@ class Explorer:
     def outlines(self) -> Response:
         path = self.root / OUTLINES
         if not path.is_file():
-            raise Refused(404, "no country outlines installed (npm ci --prefix web)")
+            raise NotFound("no country outlines installed (npm ci --prefix web)")
         return FileResponse(path, media_type="application/json")
 
     def window(self, view: View, request: Request) -> dict[str, str]:
@@ -90,7 +89,7 @@ class Explorer:
         for name, value in window.items():
             _check_day(name, value)
         if len(window) == 2 and window["from"] > window["to"]:
-            raise Refused(400, f"the window starts ({window['from']}) after it ends ({window['to']})")
+            raise BadRequest(f"the window starts ({window['from']}) after it ends ({window['to']})")
         return window
 
     async def count(self, view: View, window: dict[str, str]) -> int:

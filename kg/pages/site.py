@@ -14,8 +14,8 @@ from fastapi.templating import Jinja2Templates
 from kg import formats as conneg
 from kg.pages import resource as pages
 from kg.sparql.named import list_queries
+from kg.errors import NotAcceptable, NotFound, TooLarge
 from kg.namespaces import BASE, PREFIXES
-from kg.sparql.policy import Refused
 from kg.settings import Settings
 from kg.store.embedded import Reply
 from kg.store.workers import WorkerPool
@@ -66,14 +66,14 @@ class Pages:
         try:
             pyoxigraph.NamedNode(iri)
         except ValueError as error:
-            raise Refused(404, f"no resource {slug!r}") from error
+            raise NotFound(f"no resource {slug!r}") from error
         offer = conneg.choose(conneg.Kind.PAGE, request.headers.get("accept"))
         if offer is None:
-            raise Refused(406, f"no acceptable format; offered: {conneg.offered(conneg.Kind.PAGE)}")
+            raise NotAcceptable(f"no acceptable format; offered: {conneg.offered(conneg.Kind.PAGE)}")
         if offer is not conneg.HTML:
             reply = await self.pool.query(pages.resource_rdf_job(iri, offer.media_type))
             if reply.body.strip() in (b"", b"[]"):
-                raise Refused(404, f"nothing is known about <{iri}>")
+                raise NotFound(f"nothing is known about <{iri}>")
             return _rdf(reply)
         shape_reply, *first = await self.pool.batch(pages.resource_jobs(iri))
         counts = pages.shape(shape_reply)
@@ -86,7 +86,7 @@ class Pages:
     async def ontology(self, request: Request) -> Response:
         offer = conneg.choose(conneg.Kind.PAGE, request.headers.get("accept"))
         if offer is None:
-            raise Refused(406, f"no acceptable format; offered: {conneg.offered(conneg.Kind.PAGE)}")
+            raise NotAcceptable(f"no acceptable format; offered: {conneg.offered(conneg.Kind.PAGE)}")
         if offer is not conneg.HTML:
             return _rdf(await self.pool.query(pages.QueryJob(pages.ONTOLOGY_RDF, accept=offer.media_type)))
         kinds = pages.ontology_view(await self.pool.batch(pages.ontology_jobs()))
@@ -96,9 +96,9 @@ class Pages:
         """Resources whose rdfs:label or skos:altLabel contains `q`, case-insensitively."""
         wanted = conneg.best_of(_SEARCH_OFFERS, request.headers.get("accept"))
         if wanted is None:
-            raise Refused(406, f"no acceptable format; offered: {', '.join(_SEARCH_OFFERS)}")
+            raise NotAcceptable(f"no acceptable format; offered: {', '.join(_SEARCH_OFFERS)}")
         if len(q) > 200:
-            raise Refused(413, "search text longer than the limit of 200 characters")
+            raise TooLarge("search text longer than the limit of 200 characters")
         hits = pages.search_view(q, await self.pool.query(pages.search_job(q))) if q.strip() else []
         if wanted == "application/json":
             return JSONResponse({"query": q, "results": hits}, headers={"vary": "Accept"})

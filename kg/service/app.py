@@ -15,19 +15,21 @@ from fastapi.responses import PlainTextResponse, Response, StreamingResponse
 from starlette.middleware.cors import CORSMiddleware
 
 from kg import formats as conneg
+from kg.errors import BadRequest, Forbidden, NotAcceptable, NotFound, RequestError, Unauthorized
 from kg.service import describe
 from kg.service import openapi
+from kg.service import statuses
 from kg.pages import resource as pages
 from kg.service.accesslog import AccessLog
 from kg.pages.explorer import Explorer
 from kg.store.memory import TrimAfterLargeResponses
-from kg.sparql.policy import Refused, check_query, check_update
+from kg.sparql.policy import check_query, check_update
 from kg.service.protocol import media_type, read_body, read_operation
 from kg.sparql.relay import Relay
 from kg.settings import Settings
 from kg.store.embedded import QueryJob, Reply, used_prefixes
 from kg.pages.site import Pages
-from kg.store.workers import Busy, Timeout, WorkerDied, WorkerFailed, WorkerPool
+from kg.store.workers import WorkerPool
 
 log = logging.getLogger(__name__)
 
@@ -41,41 +43,14 @@ def to_response(reply: Reply) -> Response:
     return Response(reply.body, status_code=reply.status, headers=headers)
 
 
-def _errors(app: FastAPI, settings: Settings) -> None:
-    async def refused(request: Request, error: Refused) -> Response:
-        headers = {"www-authenticate": "Bearer"} if error.status == 401 else None
-        return PlainTextResponse(error.message, status_code=error.status, headers=headers)
-
-    async def busy(request: Request, error: Busy) -> Response:
-        return PlainTextResponse(f"{error}; retry later", status_code=503,
-                                 headers={"retry-after": str(settings.retry_after)})
-
-    async def timeout(request: Request, error: Timeout) -> Response:
-        return PlainTextResponse(str(error), status_code=504)
-
-    async def failed(request: Request, error: WorkerFailed) -> Response:
-        log.error("worker failed on %s %s:\n%s", request.method, request.url.path, error)
-        return PlainTextResponse("internal error (logged)", status_code=500)
-
-    app.add_exception_handler(Refused, refused)
-    app.add_exception_handler(Busy, busy)
-    app.add_exception_handler(Timeout, timeout)
-    async def died(request: Request, error: WorkerDied) -> Response:
-        log.error("worker died on %s %s: %s", request.method, request.url.path, error)
-        return PlainTextResponse(str(error), status_code=502)
-
-    app.add_exception_handler(WorkerFailed, failed)
-    app.add_exception_handler(WorkerDied, died)
-
-
 def _authorize(request: Request, settings: Settings) -> None:
-    """Writes need --allow-update (else 403) and the bearer token (else 401)."""
+    """Writes need --allow-update (else Forbidden) and the bearer token (else Unauthorized)."""
     if not settings.allow_update:
-        raise Refused(403, "this service is read-only (start it with --allow-update to write)")
+        raise Forbidden("this service is read-only (start it with --allow-update to write)")
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(),
                                                              settings.update_token.encode()):
-        raise Refused(401, "updates need the header Authorization: Bearer <update token>")
+        raise Unauthorized("updates need the header Authorization: Bearer <update token>")
 
 
 def _endpoint(request: Request) -> str:
@@ -90,7 +65,7 @@ def _serialized(triples: list[pyoxigraph.Triple], offer: conneg.Offer) -> Respon
 def _negotiate(kind: conneg.Kind, request: Request) -> conneg.Offer:
     offer = conneg.choose(kind, request.headers.get("accept"))
     if offer is None:
-        raise Refused(406, f"no acceptable format; offered: {conneg.offered(kind)}")
+        raise NotAcceptable(f"no acceptable format; offered: {conneg.offered(kind)}")
     return offer
 
 
@@ -100,7 +75,7 @@ def _sparql_routes(app: FastAPI, pool: WorkerPool, settings: Settings, web: Page
         base = _endpoint(request)
         if operation.kind is None:
             if request.method == "POST":
-                raise Refused(400, "a POST needs a query or an update")
+                raise BadRequest("a POST needs a query or an update")
             offer = _negotiate(conneg.Kind.PAGE, request)
             if offer is conneg.HTML:
                 return web.query_page(request)
@@ -149,13 +124,13 @@ def _graph_target(request: Request) -> str | None:
     names = request.query_params.getlist("graph")
     has_default = "default" in request.query_params
     if len(names) + has_default != 1:
-        raise Refused(400, "name exactly one graph: ?graph=<IRI> or ?default")
+        raise BadRequest("name exactly one graph: ?graph=<IRI> or ?default")
     if has_default:
         return None
     try:
         return pyoxigraph.NamedNode(names[0]).value
     except ValueError as error:
-        raise Refused(400, f"graph is not an absolute IRI: {names[0]!r}") from error
+        raise BadRequest(f"graph is not an absolute IRI: {names[0]!r}") from error
 
 
 class _CutOff(Exception):
@@ -177,7 +152,7 @@ async def _logging_cut_offs(chunks: AsyncIterator[bytes], request: Request) -> A
     try:
         async for chunk in chunks:
             yield chunk
-    except (Timeout, WorkerFailed) as error:
+    except RequestError as error:
         log.warning("cut off %s %s: %s", request.method, request.url.path, error)
         raise _CutOff(str(error)) from None
     finally:
@@ -193,7 +168,7 @@ def _graph_store_routes(app: FastAPI, pool: WorkerPool, settings: Settings) -> N
         head_only = request.method == "HEAD"
         reply, chunks = await pool.dump(graph, offer.media_type, head_only=head_only)
         if reply.status == 404:
-            raise Refused(404, reply.body.decode())
+            raise NotFound(reply.body.decode())
         headers = {"content-type": reply.content_type, "vary": "Accept", **reply.headers}
         if chunks is not None:  # our own store: streamed, of any size (no --max-result-bytes)
             return StreamingResponse(_logging_cut_offs(chunks, request), status_code=reply.status, headers=headers)
@@ -267,7 +242,7 @@ def create_app(store: pyoxigraph.Store, settings: Settings | None = None, *, roo
     app.state.pool = pool
     app.state.relay = relay
     app.state.settings = settings
-    _errors(app, settings)
+    statuses.install(app)
     web = Pages(pool, settings, root)
     _sparql_routes(app, pool, settings, web, cache_counts=isinstance(store, pyoxigraph.Store))
     _graph_store_routes(app, pool, settings)

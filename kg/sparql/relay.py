@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import httpx
 import pyoxigraph
 
-from kg.errors import KgError, UsageError
+from kg.errors import KgError, RequestError, UsageError
 from kg.linking.wikidata import default_user_agent
 
 log = logging.getLogger(__name__)
@@ -174,12 +174,12 @@ def query_online(store: pyoxigraph.Store, text: str, settings, **query_arguments
     Raises UsageError when the policy refuses the query (SERVICE off the allowlist) and
     FederationError when a remote service fails.
     """
-    from kg.sparql.policy import Refused, check_query
+    from kg.sparql.policy import check_query
 
     with Relay.from_settings(settings) as relay:
         try:
             checked = check_query(text, settings, None, relay)
-        except Refused as refused:
+        except RequestError as refused:
             raise UsageError(refused.message) from None
         try:
             result = store.query(checked.text, **query_arguments)

@@ -30,28 +30,13 @@ from typing import NoReturn
 
 import pyoxigraph
 
+from kg.errors import Busy, TimedOut, WorkerFailed, WorkerLost
 from kg.store import memory
 from kg.store import embedded as kg_store
 from kg.settings import Settings
 
 log = logging.getLogger(__name__)
 _RELAY_ADDRESS = re.compile(r"https?://127\.0\.0\.1:\d+/relay/\S*")
-
-
-class Busy(Exception):
-    """Every worker stayed busy for the whole queue wait: answer 503."""
-
-
-class Timeout(Exception):
-    """The query outlived its deadline and its worker was killed: answer 504."""
-
-
-class WorkerFailed(Exception):
-    """The worker raised: a bug, answer 500 and log it."""
-
-
-class WorkerDied(WorkerFailed):
-    """The worker running the job died (killed from outside, or crashed): answer 502."""
 
 
 _PR_SET_PDEATHSIG = 1
@@ -326,7 +311,7 @@ class _Stream:
     """The chunks of a graph a worker streams, holding the worker until the last one is read.
 
     The query deadline covers the whole stream, wherever it stands: past it, or when the worker
-    dies, the chunks end in Timeout or WorkerDied (the status went out already; the client sees
+    dies, the chunks end in TimedOut or WorkerLost (the status went out already; the client sees
     a cut-off body). A timer retires the worker at the deadline even while nobody asks for the
     next chunk (a client that stops reading would otherwise hold it for ever), and a stream
     closed before its end (the client went away) retires it at once.
@@ -359,7 +344,7 @@ class _Stream:
                 raise self._timeout() from None
             self._retire()
             if isinstance(error, (EOFError, OSError)):
-                raise WorkerDied(f"the worker writing this graph (pid {self._worker.pid}) died before "
+                raise WorkerLost(f"the worker writing this graph (pid {self._worker.pid}) died before "
                                  f"it finished; a fresh worker replaces it") from error
             raise
         if status == "chunk":
@@ -372,8 +357,8 @@ class _Stream:
     async def aclose(self) -> None:
         self._retire()
 
-    def _timeout(self) -> Timeout:
-        return Timeout(f"query exceeded the time limit of {self._deadline:g} s")
+    def _timeout(self) -> TimedOut:
+        return TimedOut(f"query exceeded the time limit of {self._deadline:g} s")
 
     def _expire(self) -> None:
         if not self._done:
@@ -520,7 +505,8 @@ class WorkerPool:
                 async with asyncio.timeout(self._settings.queue_wait):
                     worker = await self._idle.get()
             except TimeoutError as error:
-                raise Busy(f"all {self._settings.workers} workers are busy") from error
+                raise Busy(f"all {self._settings.workers} workers are busy; retry later",
+                           retry_after=self._settings.retry_after) from error
             finally:
                 self._waiting -= 1
         else:
@@ -562,7 +548,7 @@ class WorkerPool:
         task.add_done_callback(self._tasks.discard)
 
     async def run(self, kind: str, payload: object, timeout: float | None = None) -> object:
-        """Run a job on a worker; kill it at the deadline (Timeout) and replace it."""
+        """Run a job on a worker; kill it at the deadline (TimedOut) and replace it."""
         deadline = self._settings.query_timeout if timeout is None else timeout
         worker, started, status, result = await self._start(kind, payload, deadline)
         self._settle(worker, started, status, result)
@@ -585,9 +571,9 @@ class WorkerPool:
         """Retire a worker whose job did not end normally, and raise what that means."""
         self._replace(worker)
         if isinstance(error, TimeoutError):
-            raise Timeout(f"query exceeded the time limit of {deadline:g} s") from None
+            raise TimedOut(f"query exceeded the time limit of {deadline:g} s") from None
         if isinstance(error, (EOFError, OSError)):
-            raise WorkerDied(f"the worker running this query (pid {worker.pid}) died before it "
+            raise WorkerLost(f"the worker running this query (pid {worker.pid}) died before it "
                              f"answered; a fresh worker replaces it, and the query may be retried") from error
         # Cancelled (the client went away: stop its query rather than let it run to the end),
         # or anything else: as it was.
