@@ -17,6 +17,7 @@ from kg.errors import BadRequest, NotFound, UsageError
 from kg.pages.explorer_views import VIEWS, View, results, table
 from kg.namespaces import BASE
 from kg.pages.resource import editor_href, local_href, short
+from kg.pages.responses import answer_response
 from kg.store.embedded import QueryJob
 from kg.store.workers import WorkerPool
 
@@ -69,10 +70,8 @@ class Explorer:
 
     async def data(self, request: Request, name: str) -> Response:
         """The results of a named query, in the format the Accept header asks for (JSON first)."""
-        values = dict(request.query_params)
-        reply = await self.pool.query(self.job(name, values, request.headers.get("accept") or _JSON))
-        return Response(reply.body, status_code=reply.status,
-                        headers={"content-type": reply.content_type, "vary": "Accept"})
+        job = self.job(name, dict(request.query_params), request.headers.get("accept") or _JSON)
+        return answer_response(await self.pool.query(job))
 
     def outlines(self) -> Response:
         path = self.root / OUTLINES
@@ -99,8 +98,8 @@ class Explorer:
 
     async def latest_window(self, view: View) -> dict[str, str]:
         """The latest window that holds at most max_items marks ({} when even one day holds more)."""
-        reply = await self.pool.query(QueryJob(view.latest_query(self.max_items), accept=_JSON))
-        bindings = results(reply)["results"]["bindings"]
+        answer = await self.pool.query(QueryJob(view.latest_query(self.max_items), accept=_JSON))
+        bindings = results(answer)["results"]["bindings"]
         if not bindings:
             return {}
         day = date.fromisoformat(bindings[0]["date"]["value"][:10]) + timedelta(days=1)
@@ -140,9 +139,9 @@ class Explorer:
             if marks > self.max_items:
                 context.update(too_many=marks, data={}, rows=[])
             else:
-                replies = await self.pool.batch([self.job(name, self._window_values(name, window))
+                answers = await self.pool.batch([self.job(name, self._window_values(name, window))
                                                  for name in view.queries])
-                data = {name: results(reply) for name, reply in zip(view.queries, replies)}
+                data = {name: results(answer) for name, answer in zip(view.queries, answers)}
                 context.update(data=data, rows=table(view, data))
             template = "explorer_" + view.path.strip("/") + ".html"
             return self.templates.TemplateResponse(request, template, context)

@@ -3,6 +3,7 @@ and the static files (ours and YASGUI's); RDF clients get RDF from the same addr
 """
 from __future__ import annotations
 
+from http import HTTPStatus
 from pathlib import Path
 
 import pyoxigraph
@@ -13,22 +14,17 @@ from fastapi.templating import Jinja2Templates
 
 from kg import formats as conneg
 from kg.pages import resource as pages
+from kg.pages.responses import answer_response
 from kg.sparql.named import list_queries
 from kg.errors import NotAcceptable, NotFound, TooLarge
 from kg.namespaces import BASE, PREFIXES
 from kg.settings import Settings
-from kg.store.embedded import Reply
 from kg.store.workers import WorkerPool
 
 HERE = Path(__file__).resolve().parent
 YASGUI_BUILD = Path("web/node_modules/@zazuko/yasgui/build")
 """Where `npm ci --prefix web` puts YASGUI, relative to the repository."""
 _SEARCH_OFFERS = ("text/html", "application/json")
-
-
-def _rdf(reply: Reply) -> Response:
-    return Response(reply.body, status_code=reply.status,
-                    headers={"content-type": reply.content_type, "vary": "Accept"})
 
 
 class Pages:
@@ -52,7 +48,7 @@ class Pages:
             app.mount("/static/yasgui", StaticFiles(directory=self.root / YASGUI_BUILD), name="yasgui")
         app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
-    def _page(self, request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
+    def _page(self, request: Request, template: str, status: HTTPStatus = HTTPStatus.OK, **context) -> HTMLResponse:
         return self.templates.TemplateResponse(request, template, context, status_code=status,
                                                headers={"vary": "Accept"})
 
@@ -71,16 +67,16 @@ class Pages:
         if offer is None:
             raise NotAcceptable(f"no acceptable format; offered: {conneg.offered(conneg.Kind.PAGE)}")
         if offer is not conneg.HTML:
-            reply = await self.pool.query(pages.resource_rdf_job(iri, offer.media_type))
-            if reply.body.strip() in (b"", b"[]"):
+            answer = await self.pool.query(pages.resource_rdf_job(iri, offer.media_type))
+            if answer.body.strip() in (b"", b"[]"):
                 raise NotFound(f"nothing is known about <{iri}>")
-            return _rdf(reply)
-        shape_reply, *first = await self.pool.batch(pages.resource_jobs(iri))
-        counts = pages.shape(shape_reply)
+            return answer_response(answer)
+        shape_answer, *first = await self.pool.batch(pages.resource_jobs(iri))
+        counts = pages.shape(shape_answer)
         second = await self.pool.batch(pages.values_jobs(iri, counts)) if counts else []
         view = pages.resource_view(iri, counts, first, second)
         if not view.found:
-            return self._page(request, "missing.html", status=404, iri=iri)
+            return self._page(request, "missing.html", status=HTTPStatus.NOT_FOUND, iri=iri)
         return self._page(request, "resource.html", view=view)
 
     async def ontology(self, request: Request) -> Response:
@@ -88,7 +84,7 @@ class Pages:
         if offer is None:
             raise NotAcceptable(f"no acceptable format; offered: {conneg.offered(conneg.Kind.PAGE)}")
         if offer is not conneg.HTML:
-            return _rdf(await self.pool.query(pages.QueryJob(pages.ONTOLOGY_RDF, accept=offer.media_type)))
+            return answer_response(await self.pool.query(pages.QueryJob(pages.ONTOLOGY_RDF, accept=offer.media_type)))
         kinds = pages.ontology_view(await self.pool.batch(pages.ontology_jobs()))
         return self._page(request, "ontology.html", kinds=kinds, base=BASE + "ontology#")
 

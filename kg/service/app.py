@@ -7,15 +7,16 @@ import hmac
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from http import HTTPStatus
 from pathlib import Path
 
 import pyoxigraph
 from fastapi import FastAPI, Request
-from fastapi.responses import PlainTextResponse, Response, StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 from starlette.middleware.cors import CORSMiddleware
 
 from kg import formats as conneg
-from kg.errors import BadRequest, Forbidden, NotAcceptable, NotFound, RequestError, Unauthorized
+from kg.errors import BadRequest, Forbidden, NotAcceptable, RequestError, Unauthorized
 from kg.service import describe
 from kg.service import openapi
 from kg.service import statuses
@@ -27,7 +28,8 @@ from kg.sparql.policy import check_query, check_update
 from kg.service.protocol import media_type, read_body, read_operation
 from kg.sparql.relay import Relay
 from kg.settings import Settings
-from kg.store.embedded import QueryJob, Reply, used_prefixes
+from kg.store.embedded import QueryJob, used_prefixes
+from kg.pages.responses import answer_headers, answer_response
 from kg.pages.site import Pages
 from kg.store.workers import WorkerPool
 
@@ -38,11 +40,6 @@ ROOT = Path(__file__).resolve().parents[2]
 GRAPH_STORE_PATH = "/rdf-graph-store"
 
 
-def to_response(reply: Reply) -> Response:
-    headers = {"content-type": reply.content_type, "vary": "Accept", **reply.headers}
-    return Response(reply.body, status_code=reply.status, headers=headers)
-
-
 def _authorize(request: Request, settings: Settings) -> None:
     """Writes need --allow-update (else Forbidden) and the bearer token (else Unauthorized)."""
     if not settings.allow_update:
@@ -51,6 +48,11 @@ def _authorize(request: Request, settings: Settings) -> None:
     if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(),
                                                              settings.update_token.encode()):
         raise Unauthorized("updates need the header Authorization: Bearer <update token>")
+
+
+def _written(status: HTTPStatus) -> Response:
+    """The answer to a write that went through: no body."""
+    return Response(status_code=status, headers=answer_headers("text/plain; charset=utf-8"))
 
 
 def _endpoint(request: Request) -> str:
@@ -84,7 +86,8 @@ def _sparql_routes(app: FastAPI, pool: WorkerPool, settings: Settings, web: Page
             _authorize(request, settings)
             text = check_update(operation.text, settings, base, operation.default_graphs,
                                 operation.named_graphs, relay=app.state.relay)
-            return to_response(await pool.write("update", (text, base)))
+            await pool.write("update", (text, base))
+            return _written(HTTPStatus.NO_CONTENT)
         checked = check_query(operation.text, settings, base, relay=app.state.relay)
         protocol_dataset = bool(operation.default_graphs or operation.named_graphs)
         job = QueryJob(
@@ -95,7 +98,7 @@ def _sparql_routes(app: FastAPI, pool: WorkerPool, settings: Settings, web: Page
             default_graphs=tuple(operation.default_graphs) if protocol_dataset else None,
             named_graphs=tuple(operation.named_graphs) if protocol_dataset else None,
         )
-        return to_response(await pool.query(job))
+        return answer_response(await pool.query(job))
 
     # A plain Starlette route: the protocol reads its own parameters, and FastAPI's dependency
     # machinery cost every query about 0.1 ms. Out of /openapi.json either way (kg.service.openapi).
@@ -111,8 +114,8 @@ def _sparql_routes(app: FastAPI, pool: WorkerPool, settings: Settings, web: Page
         generation = pool.generation
         counts = counted.get(generation)
         if counts is None:
-            reply = await pool.query(QueryJob(describe.COUNTS, accept="application/sparql-results+json"))
-            counts = {row["g"]["value"]: int(row["triples"]["value"]) for row in pages.rows(reply)}
+            answer = await pool.query(QueryJob(describe.COUNTS, accept="application/sparql-results+json"))
+            counts = {row["g"]["value"]: int(row["triples"]["value"]) for row in pages.rows(answer)}
             if cache_counts:
                 counted.clear()
                 counted[generation] = counts
@@ -166,17 +169,15 @@ def _graph_store_routes(app: FastAPI, pool: WorkerPool, settings: Settings) -> N
         graph = _graph_target(request)
         offer = _negotiate(conneg.Kind.GRAPH, request)
         head_only = request.method == "HEAD"
-        reply, chunks = await pool.dump(graph, offer.media_type, head_only=head_only)
-        if reply.status == 404:
-            raise NotFound(reply.body.decode())
-        headers = {"content-type": reply.content_type, "vary": "Accept", **reply.headers}
+        answer, chunks = await pool.dump(graph, offer.media_type, head_only=head_only)
+        headers = answer_headers(answer.content_type)
         if chunks is not None:  # our own store: streamed, of any size (no --max-result-bytes)
-            return StreamingResponse(_logging_cut_offs(chunks, request), status_code=reply.status, headers=headers)
+            return StreamingResponse(_logging_cut_offs(chunks, request), headers=headers)
         if head_only:  # as GET would answer, but its length is not known without writing it out
-            response = Response(status_code=reply.status, headers=headers)
+            response = Response(headers=headers)
             del response.headers["content-length"]
             return response
-        return to_response(reply)
+        return answer_response(answer)
 
     @app.api_route(GRAPH_STORE_PATH, methods=["PUT", "POST", "DELETE"])
     async def graph_write(request: Request) -> Response:
@@ -187,7 +188,8 @@ def _graph_store_routes(app: FastAPI, pool: WorkerPool, settings: Settings) -> N
         if request.method != "DELETE":
             kind, _ = media_type(request)
             body = await read_body(request, settings)
-        return to_response(await pool.write("graph", (request.method, graph, body, kind)))
+        created = await pool.write("graph", (request.method, graph, body, kind))
+        return _written(HTTPStatus.CREATED if created else HTTPStatus.NO_CONTENT)
 
 
 class HeadAsGet:

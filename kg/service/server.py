@@ -15,8 +15,8 @@ import uvicorn
 
 from kg.store import datasets
 from kg.store import memory
-from kg.errors import KgError
-from kg.store.remote import RemoteError, RemoteStore, shown
+from kg.errors import KgError, RemoteFailed
+from kg.store.remote import RemoteStore, shown
 from kg.service.app import create_app
 from kg.settings import WIKIDATA, Settings
 from kg.store.datasets import DATASET_FILE
@@ -79,7 +79,7 @@ def serve(
         store = RemoteStore(sparql_endpoint, sparql_update, timeout=query_timeout)
         try:
             store.check()
-        except (RemoteError, SyntaxError) as error:
+        except (RemoteFailed, SyntaxError) as error:
             print(f"kg serve: {error}", file=sys.stderr)
             return 1
         finally:

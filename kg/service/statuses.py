@@ -50,7 +50,6 @@ STATUSES: dict[type[RequestError], HTTPStatus] = {
 
 HEADERS: dict[type[RequestError], Callable[[RequestError], dict[str, str]]] = {
     Unauthorized: lambda error: {"www-authenticate": "Bearer"},
-    NotAcceptable: lambda error: {"vary": "Accept"},
     Busy: lambda error: {"retry-after": str(error.retry_after)},
 }
 """The headers an answer of some kinds carries besides its status."""
@@ -72,7 +71,9 @@ def status_of(error: RequestError) -> HTTPStatus:
 def answer(request: Request, error: RequestError) -> Response:
     """The plain-text answer to a request that ended in `error`."""
     status = status_of(error)
-    headers = HEADERS.get(type(error), lambda _: {})(error)
+    # Most routes negotiate their format, and a cache may keep a 404: one kept for a client
+    # asking for Turtle must not be served to a browser asking for the HTML page.
+    headers = {"vary": "Accept", **HEADERS.get(type(error), lambda _: {})(error)}
     if type(error) in LOGGED:
         log.error(LOGGED[type(error)], request.method, request.url.path, error)
     body = "internal error (logged)" if status is HTTPStatus.INTERNAL_SERVER_ERROR else error.message

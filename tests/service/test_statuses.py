@@ -73,8 +73,9 @@ def test_unauthorized_names_the_scheme():
     assert statuses.answer(_request(), SAMPLES["Unauthorized"]).headers["www-authenticate"] == "Bearer"
 
 
-def test_not_acceptable_varies_with_accept():
-    assert statuses.answer(_request(), SAMPLES["NotAcceptable"]).headers["vary"] == "Accept"
+@pytest.mark.parametrize("kind", sorted(SAMPLES))
+def test_every_error_answer_varies_with_accept(kind):
+    assert statuses.answer(_request(), SAMPLES[kind]).headers["vary"] == "Accept"
 
 
 def test_every_status_of_the_table_is_an_error_status():
