@@ -12,11 +12,11 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from kg import formats as conneg
+from kg import formats
 from kg.pages import resource as pages
 from kg.pages.responses import answer_response
 from kg.sparql.named import list_queries
-from kg.errors import NotAcceptable, NotFound, TooLarge
+from kg.errors import NotFound, TooLarge
 from kg.namespaces import BASE, PREFIXES
 from kg.settings import Settings
 from kg.store.workers import WorkerPool
@@ -24,7 +24,6 @@ from kg.store.workers import WorkerPool
 HERE = Path(__file__).resolve().parent
 YASGUI_BUILD = Path("web/node_modules/@zazuko/yasgui/build")
 """Where `npm ci --prefix web` puts YASGUI, relative to the repository."""
-_SEARCH_OFFERS = ("text/html", "application/json")
 
 
 class Pages:
@@ -63,10 +62,8 @@ class Pages:
             pyoxigraph.NamedNode(iri)
         except ValueError as error:
             raise NotFound(f"no resource {slug!r}") from error
-        offer = conneg.choose(conneg.Kind.PAGE, request.headers.get("accept"))
-        if offer is None:
-            raise NotAcceptable(f"no acceptable format; offered: {conneg.offered(conneg.Kind.PAGE)}")
-        if offer is not conneg.HTML:
+        offer = formats.negotiate(formats.Kind.PAGE, request.headers.get("accept"))
+        if offer is not formats.HTML:
             answer = await self.pool.query(pages.resource_rdf_job(iri, offer.media_type))
             if answer.body.strip() in (b"", b"[]"):
                 raise NotFound(f"nothing is known about <{iri}>")
@@ -80,22 +77,18 @@ class Pages:
         return self._page(request, "resource.html", view=view)
 
     async def ontology(self, request: Request) -> Response:
-        offer = conneg.choose(conneg.Kind.PAGE, request.headers.get("accept"))
-        if offer is None:
-            raise NotAcceptable(f"no acceptable format; offered: {conneg.offered(conneg.Kind.PAGE)}")
-        if offer is not conneg.HTML:
+        offer = formats.negotiate(formats.Kind.PAGE, request.headers.get("accept"))
+        if offer is not formats.HTML:
             return answer_response(await self.pool.query(pages.QueryJob(pages.ONTOLOGY_RDF, accept=offer.media_type)))
         kinds = pages.ontology_view(await self.pool.batch(pages.ontology_jobs()))
         return self._page(request, "ontology.html", kinds=kinds, base=BASE + "ontology#")
 
     async def search(self, request: Request, q: str = "") -> Response:
         """Resources whose rdfs:label or skos:altLabel contains `q`, case-insensitively."""
-        wanted = conneg.best_of(_SEARCH_OFFERS, request.headers.get("accept"))
-        if wanted is None:
-            raise NotAcceptable(f"no acceptable format; offered: {', '.join(_SEARCH_OFFERS)}")
+        wanted = formats.negotiate(formats.Kind.SEARCH, request.headers.get("accept"))
         if len(q) > 200:
             raise TooLarge("search text longer than the limit of 200 characters")
         hits = pages.search_view(q, await self.pool.query(pages.search_job(q))) if q.strip() else []
-        if wanted == "application/json":
+        if wanted is not formats.HTML:
             return JSONResponse({"query": q, "results": hits}, headers={"vary": "Accept"})
         return self._page(request, "search.html", q=q, hits=hits)

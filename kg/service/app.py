@@ -15,8 +15,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response, StreamingResponse
 from starlette.middleware.cors import CORSMiddleware
 
-from kg import formats as conneg
-from kg.errors import BadRequest, Forbidden, NotAcceptable, RequestError, Unauthorized
+from kg import formats
+from kg.errors import BadRequest, Forbidden, RequestError, Unauthorized
 from kg.service import describe
 from kg.service import openapi
 from kg.service import statuses
@@ -28,7 +28,7 @@ from kg.sparql.policy import check_query, check_update
 from kg.service.protocol import media_type, read_body, read_operation
 from kg.sparql.relay import Relay
 from kg.settings import Settings
-from kg.store.embedded import QueryJob, used_prefixes
+from kg.store.embedded import Answer, QueryJob, used_prefixes
 from kg.pages.responses import answer_headers, answer_response
 from kg.pages.site import Pages
 from kg.store.workers import WorkerPool
@@ -59,16 +59,13 @@ def _endpoint(request: Request) -> str:
     return str(request.url.replace(query=None, fragment=None))
 
 
-def _serialized(triples: list[pyoxigraph.Triple], offer: conneg.Offer) -> Response:
-    body = pyoxigraph.serialize(triples, format=offer.format, prefixes=used_prefixes(triples))
-    return Response(body, headers={"content-type": offer.content_type, "vary": "Accept"})
+def _serialized(triples: list[pyoxigraph.Triple], offer: formats.Format) -> Response:
+    body = pyoxigraph.serialize(triples, format=offer.oxigraph, prefixes=used_prefixes(triples))
+    return answer_response(Answer(offer.content_type, body))
 
 
-def _negotiate(kind: conneg.Kind, request: Request) -> conneg.Offer:
-    offer = conneg.choose(kind, request.headers.get("accept"))
-    if offer is None:
-        raise NotAcceptable(f"no acceptable format; offered: {conneg.offered(kind)}")
-    return offer
+def _negotiate(kind: formats.Kind, request: Request) -> formats.Format:
+    return formats.negotiate(kind, request.headers.get("accept"))
 
 
 def _sparql_routes(app: FastAPI, pool: WorkerPool, settings: Settings, web: Pages, *, cache_counts: bool) -> None:
@@ -78,8 +75,8 @@ def _sparql_routes(app: FastAPI, pool: WorkerPool, settings: Settings, web: Page
         if operation.kind is None:
             if request.method == "POST":
                 raise BadRequest("a POST needs a query or an update")
-            offer = _negotiate(conneg.Kind.PAGE, request)
-            if offer is conneg.HTML:
+            offer = _negotiate(formats.Kind.PAGE, request)
+            if offer is formats.HTML:
                 return web.query_page(request)
             return _serialized(describe.service_description(base, settings), offer)
         if operation.kind == "update":
@@ -110,7 +107,7 @@ def _sparql_routes(app: FastAPI, pool: WorkerPool, settings: Settings, web: Page
 
     @app.get("/.well-known/void")
     async def void(request: Request) -> Response:
-        offer = _negotiate(conneg.Kind.GRAPH, request)
+        offer = _negotiate(formats.Kind.GRAPH, request)
         generation = pool.generation
         counts = counted.get(generation)
         if counts is None:
@@ -167,7 +164,7 @@ def _graph_store_routes(app: FastAPI, pool: WorkerPool, settings: Settings) -> N
     async def graph_get(request: Request) -> Response:
         """A named graph, or the default graph (the union of the named graphs)."""
         graph = _graph_target(request)
-        offer = _negotiate(conneg.Kind.GRAPH, request)
+        offer = _negotiate(formats.Kind.GRAPH, request)
         head_only = request.method == "HEAD"
         answer, chunks = await pool.dump(graph, offer.media_type, head_only=head_only)
         headers = answer_headers(answer.content_type)

@@ -13,8 +13,8 @@ from typing import BinaryIO
 
 import pyoxigraph
 
-from kg import formats as conneg
-from kg.errors import BadQuery, NotAcceptable, NotFound, UnsupportedMediaType
+from kg import formats
+from kg.errors import BadQuery, NotFound, UnsupportedMediaType
 from kg.namespaces import PREFIXES
 
 log = logging.getLogger(__name__)
@@ -52,12 +52,12 @@ def _dataset_arguments(job: QueryJob) -> dict:
     }
 
 
-def _kind(result: object) -> conneg.Kind:
+def _kind(result: object) -> formats.Kind:
     if isinstance(result, pyoxigraph.QueryBoolean):
-        return conneg.Kind.BOOLEAN
+        return formats.Kind.BOOLEAN
     if isinstance(result, pyoxigraph.QuerySolutions):
-        return conneg.Kind.SOLUTIONS
-    return conneg.Kind.GRAPH
+        return formats.Kind.SOLUTIONS
+    return formats.Kind.GRAPH
 
 
 def used_prefixes(triples: list[pyoxigraph.Triple], limit: int = 100_000) -> dict[str, str]:
@@ -105,15 +105,12 @@ def run_query(store: pyoxigraph.Store, job: QueryJob) -> Answer:
     except SyntaxError as error:
         raise BadQuery(f"query syntax error: {syntax_message(job.text, error)}") from None
     kind = _kind(result)
-    offer = conneg.choose(kind, job.accept)
-    if offer is None:
-        raise NotAcceptable(f"no acceptable format; this {kind.value} result is offered as: "
-                            f"{conneg.offered(kind)}")
-    if kind is conneg.Kind.GRAPH:
+    offer = formats.negotiate(kind, job.accept, result=True)
+    if kind is formats.Kind.GRAPH:
         triples = list(result)
-        body = pyoxigraph.serialize(triples, format=offer.format, prefixes=used_prefixes(triples))
+        body = pyoxigraph.serialize(triples, format=offer.oxigraph, prefixes=used_prefixes(triples))
     else:
-        body = result.serialize(format=offer.format)
+        body = result.serialize(format=offer.oxigraph)
     return Answer(offer.content_type, body)
 
 
@@ -132,9 +129,7 @@ def plan_dump(store: pyoxigraph.Store, graph: str | None, accept: str | None) ->
     straight from the store's index; the union through a CONSTRUCT). From a remote store, its
     CONSTRUCT's whole answer. NotFound for an unknown graph.
     """
-    offer = conneg.choose(conneg.Kind.GRAPH, accept)
-    if offer is None:
-        raise NotAcceptable(f"no acceptable format; graphs are offered as: {conneg.offered(conneg.Kind.GRAPH)}")
+    offer = formats.negotiate(formats.Kind.GRAPH, accept)
     node = None if graph is None else pyoxigraph.NamedNode(graph)
     if node is not None and not store.contains_named_graph(node):
         raise NotFound(f"no graph <{graph}> in this store")
@@ -147,9 +142,9 @@ def plan_dump(store: pyoxigraph.Store, graph: str | None, accept: str | None) ->
     def write(output: BinaryIO) -> None:
         if node is None:
             union = store.query(_UNION, use_default_graph_as_union=True)
-            pyoxigraph.serialize(union, output=output, format=offer.format, prefixes=PREFIXES)
+            pyoxigraph.serialize(union, output=output, format=offer.oxigraph, prefixes=PREFIXES)
         else:
-            store.dump(output=output, format=offer.format, from_graph=node, prefixes=PREFIXES)
+            store.dump(output=output, format=offer.oxigraph, from_graph=node, prefixes=PREFIXES)
 
     return Answer(offer.content_type), write
 
