@@ -60,7 +60,7 @@ def cmd_validate(args) -> int:
 def _export_format(fmt: str | None, output: str | None) -> str:
     """The format asked for, else the one the output file's extension names, else Turtle; a
     format the extension contradicts (`--format turtle -o graph.nt`) is refused."""
-    by_suffix = {suffix: name for name, (_, suffix) in export.FORMATS.items()} | {".qs": "quickstatements"}
+    by_suffix = {f.extension: name for name, f in export.FORMATS.items()} | {".qs": "quickstatements"}
     implied = by_suffix.get(Path(output).suffix.lower()) if output else None
     if fmt is None:
         return implied or "turtle"
