@@ -49,6 +49,30 @@ class ReasonerUnavailable(BuildError):
     """The OWL reasoner could not run (for example no Java runtime)."""
 
 
+class WikidataError(KgError):
+    """Wikidata answered, but not with what we asked for (an API error, or retries ran out)."""
+
+
+class WikidataUnreachable(WikidataError):
+    """No answer from Wikidata at all (offline, DNS, refused or timed out)."""
+
+
+class LinkReviewError(KgError):
+    """A reviewed candidate file has rows that cannot become links; nothing was written."""
+
+
+class NothingToSource(KgError):
+    """The offensive cites no English Wikipedia article, so no statement can carry a source."""
+
+
+class PushError(KgError):
+    """The other store refused or failed a request; the message names the URL and the status."""
+
+
+class FederationError(KgError):
+    """A remote SPARQL service failed or was refused while running a query offline tools asked for."""
+
+
 class RequestError(KgError):
     """A request (a query, an update, a page, a Graph Store read or write) that gets no result.
 

@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import httpx
 import pyoxigraph
 
-from kg.errors import KgError, RequestError, UsageError
+from kg.errors import FederationError, RequestError, UsageError
 from kg.linking.wikidata import default_user_agent
 
 log = logging.getLogger(__name__)
@@ -25,10 +25,6 @@ MAX_REQUEST_BYTES = 1024 * 1024
 """A SERVICE request carries one sub-query: far below this."""
 _FORWARDED = ("accept", "content-type")
 _PATH = re.compile(r"/relay/(?P<secret>[A-Za-z0-9_-]+)/(?P<index>[0-9]+)(?:\?(?P<query>.*))?", re.S)
-
-
-class FederationError(KgError):
-    """A remote SPARQL service failed or was refused while running a query offline tools asked for."""
 
 
 class _Handler(BaseHTTPRequestHandler):

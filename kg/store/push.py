@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import httpx
 import pyoxigraph as ox
 
-from kg.errors import KgError, RemoteFailed
+from kg.errors import PushError, RemoteFailed
 from kg.store.remote import INSERT_BATCH, RemoteStore, batches, insert_data, shown
 
 GSP_BATCH = 100_000
@@ -19,10 +19,6 @@ no request body grows with the graph (and none needs chunked encoding, which not
 TURTLE = "text/turtle"
 """The body's media type: we send N-Triples, which is Turtle, the one format every Graph Store
 implementation reads."""
-
-
-class PushError(KgError):
-    """The other store refused or failed a request; the message names the URL and the status."""
 
 
 class BearerAuth(httpx.Auth):

@@ -12,9 +12,9 @@ import rdflib
 from rdflib.namespace import DCTERMS, RDF
 
 from kg.linking import review as linking
-from kg.linking.review import Entity, LinkReviewError, Row, accept, candidates, missing, verify, write_review
+from kg.errors import LinkReviewError, WikidataUnreachable
+from kg.linking.review import Entity, Row, accept, candidates, missing, verify, write_review
 from kg.namespaces import DZO, DZR, WD
-from kg.linking.wikidata import WikidataUnreachable
 from tests.linking.test_wikidata import RECORDED, client, recorded_store, replay
 
 ROOT = Path(__file__).resolve().parents[2]
