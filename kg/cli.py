@@ -17,7 +17,7 @@ import httpx
 
 from kg.build import acled, export
 from kg.build import pipeline as build_mod
-from kg.errors import KgError, UsageError
+from kg.errors import KgError, LinksDisagree, UsageError
 from kg.linking import labels as wikidata_labels
 from kg.linking import quickstatements
 from kg.linking import review as linking
@@ -78,7 +78,7 @@ _NOT_RDF = {"quickstatements": ".qs", "acled": ".csv"}
 def _export_format(fmt: str | None, output: str | None) -> str:
     """The format asked for, else the one the output file's extension names, else Turtle; a
     format the extension contradicts (`--format turtle -o graph.nt`) is refused."""
-    by_suffix = {suffix: name for name, (_, suffix) in export.FORMATS.items()} | {s: n for n, s in _NOT_RDF.items()}
+    by_suffix = {f.extension: name for name, f in export.FORMATS.items()} | {s: n for n, s in _NOT_RDF.items()}
     implied = by_suffix.get(Path(output).suffix.lower()) if output else None
     if fmt is None:
         return implied or "turtle"
@@ -216,7 +216,7 @@ def _verify_links(client: wd.WikidataClient, store) -> None:
     for d in found:
         print(d.line())
     if found:
-        raise linking.LinksDisagree(f"{len(found)} disagreement(s)")
+        raise LinksDisagree(f"{len(found)} disagreement(s)")
     print("0 disagreement(s)", file=sys.stderr)
 
 

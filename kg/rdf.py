@@ -7,16 +7,10 @@ import pyoxigraph as ox
 import rdflib
 
 from kg.errors import ParseError
+from kg.formats import RDF
 
-_FORMATS = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".trig": ox.RdfFormat.TRIG,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-}
+_FORMATS = {f.extension: f.oxigraph for f in RDF} | {".owl": ox.RdfFormat.RDF_XML}
+"""File extension -> RDF format: those of kg.formats, and .owl, which ontologies use for RDF/XML."""
 
 
 def format_for(path: Path) -> ox.RdfFormat:

@@ -11,6 +11,7 @@ import pyoxigraph as ox
 import rdflib
 
 from kg.errors import UsageError
+from kg.formats import RDF, Format, Holds
 from kg.namespaces import DZG, GRAPH_ASSERTED, GRAPH_INFERRED, GRAPH_ONTOLOGY, PREFIXES
 from kg.rdf import has_blank_node, to_rdflib
 
@@ -22,17 +23,8 @@ GRAPHS = {
 }
 """The selectable named graphs of the build, by the name `--graph` takes."""
 
-FORMATS = {
-    "turtle": ("text/turtle", ".ttl"),
-    "ntriples": ("application/n-triples", ".nt"),
-    "nquads": ("application/n-quads", ".nq"),
-    "trig": ("application/trig", ".trig"),
-    "jsonld": ("application/ld+json", ".jsonld"),
-    "rdfxml": ("application/rdf+xml", ".rdf"),
-}
-"""Export format name -> (media type, file extension)."""
-
-QUAD_FORMATS = {"nquads", "trig"}
+FORMATS: dict[str, Format] = {f.name: f for f in RDF}
+"""The formats `kg export` writes, by the name `--format` takes: the RDF formats of kg.formats."""
 
 
 def canonical_quads(quads: Iterable[ox.Quad]) -> list[ox.Quad]:
@@ -78,13 +70,6 @@ def _jsonld(triples: list[ox.Triple]) -> bytes:
     return (json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-_OX_TRIPLE_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-}
-
-
 JSONLD_COMPACT_LIMIT = 200_000
 """Up to this many triples JSON-LD is compacted with our prefixes (rdflib); above, rdflib takes
 minutes, so pyoxigraph writes it expanded."""
@@ -102,22 +87,21 @@ def serialize(quads: Iterable[ox.Quad], fmt: str, *, canonical: bool = False) ->
     """
     if fmt not in FORMATS:
         raise UsageError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    written = FORMATS[fmt]
     ordered = list(quads) if canonical else canonical_quads(quads)
-    if fmt == "nquads":
-        return ox.serialize(ordered, format=ox.RdfFormat.N_QUADS)
-    if fmt == "trig":
-        return ox.serialize(ordered, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+    # Line-based formats (N-Quads, N-Triples) take no prefixes: pyoxigraph leaves them out.
+    if written.holds is Holds.DATASET:
+        return ox.serialize(ordered, format=written.oxigraph, prefixes=PREFIXES)
     if canonical and len({q.graph_name for q in ordered}) <= 1:
         # One graph's slice of canonical quads: already unique and in (s, p, o) order.
         triples = [q.triple for q in ordered]
     else:
         triples = sorted({q.triple for q in ordered}, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-    if fmt == "jsonld":
+    if written.oxigraph == ox.RdfFormat.JSON_LD:
         if len(triples) <= JSONLD_COMPACT_LIMIT:
             return _jsonld(triples)
         return ox.serialize(triples, format=ox.RdfFormat.JSON_LD)
-    prefixes = None if fmt == "ntriples" else PREFIXES
-    return ox.serialize(triples, format=_OX_TRIPLE_FORMATS[fmt], prefixes=prefixes)
+    return ox.serialize(triples, format=written.oxigraph, prefixes=PREFIXES)
 
 
 def select(quads: Iterable[ox.Quad], graph: str) -> list[ox.Quad]:

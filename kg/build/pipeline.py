@@ -21,18 +21,22 @@ from kg.build import reasoning
 from kg.build import validate
 from kg.linking import labels as wikidata_labels
 from kg.errors import BuildError, UsageError, ValidationFailed
+from kg.formats import named
 from kg.namespaces import GRAPH_ASSERTED, GRAPH_INFERRED, GRAPH_ONTOLOGY
 from kg.rdf import read_quads, to_graph
 
 DIST_FILES = {
-    "ontology.ttl": ("ontology", "turtle"),
-    "graph.ttl": ("asserted", "turtle"),
-    "inferred.ttl": ("inferred", "turtle"),
-    "dataset.trig": ("all", "trig"),
-    "dataset.nq": ("all", "nquads"),
-    "graph.jsonld": ("asserted", "jsonld"),
+    stem + named(fmt).extension: (graph, fmt)
+    for stem, graph, fmt in (
+        ("ontology", "ontology", "turtle"),
+        ("graph", "asserted", "turtle"),
+        ("inferred", "inferred", "turtle"),
+        ("dataset", "all", "trig"),
+        ("dataset", "all", "nquads"),
+        ("graph", "asserted", "jsonld"),
+    )
 }
-"""File of dist/ -> (graph it holds, format)."""
+"""File of dist/ -> (graph it holds, format); the file's extension is its format's (kg.formats)."""
 
 BUILT_FROM = "built-from.txt"
 """The file of dist/ naming the data folder the build was made of: a build of other data is never

@@ -5,7 +5,6 @@ day, kind, places, agents and casualty figures, and the proposals that match not
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
 
 import rdflib
 

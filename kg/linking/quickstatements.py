@@ -12,7 +12,7 @@ from urllib.parse import unquote
 
 import pyoxigraph as ox
 
-from kg.errors import KgError
+from kg.errors import NothingToSource
 from kg.linking.review import EXPECTED_P31
 from kg.namespaces import DZO, DZR, WD, sparql_prologue
 
@@ -32,10 +32,6 @@ ORDER = ["P31", "P361", "P580", "P582", "P276", "P710", "P1120"]
 
 Key = tuple[str, str, str]
 """(item, property, value in QuickStatements form): one statement, for skipping present ones."""
-
-
-class NothingToSource(KgError):
-    """The offensive cites no English Wikipedia article, so no statement can carry a source."""
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ import rdflib
 from rdflib.namespace import DCTERMS, RDF, RDFS
 
 from kg.linking import wikidata as wd
-from kg.errors import KgError, UsageError
+from kg.errors import LinkReviewError, UsageError
 from kg.namespaces import DZO, DZR, PREFIXES, SCHEMA, WD, sparql_prologue
 
 # Which P31 values fit which of our classes. Only classes whose identity on Wikidata was seen in
@@ -66,14 +66,6 @@ reviewer's "Yes!" or "maybe" is never silently read as no."""
 COLUMNS = ["entity", "label", "candidate", "candidate_label", "description", "score", "reasons", "accepted"]
 QID = re.compile(r"^Q[1-9][0-9]*$")
 SOURCE = DZR["source-wikidata"]
-
-
-class LinkReviewError(KgError):
-    """A reviewed candidate file has rows that cannot become links; nothing was written."""
-
-
-class LinksDisagree(KgError):
-    """Wikidata disagrees with some of our links (`kg link --verify` lists them)."""
 
 
 @dataclass(frozen=True)

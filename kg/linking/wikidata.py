@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 
-from kg.errors import KgError
+from kg.errors import WikidataError, WikidataUnreachable
 
 API_URL = "https://www.wikidata.org/w/api.php"
 PROJECT_URL = "https://w3id.org/deir-ez-zor-2024/"
@@ -27,14 +27,6 @@ CACHE_MAX_AGE = 7 * 86400.0
 """A cached answer older than a week is asked for again: items change, and verify must see it."""
 MAXLAG = "5"
 """Ask the API to refuse us while its replicas lag, as Wikimedia's API etiquette asks of scripts."""
-
-
-class WikidataError(KgError):
-    """Wikidata answered, but not with what we asked for (an API error, or retries ran out)."""
-
-
-class WikidataUnreachable(WikidataError):
-    """No answer from Wikidata at all (offline, DNS, refused or timed out)."""
 
 
 def _package_version() -> str:

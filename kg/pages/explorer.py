@@ -13,11 +13,11 @@ from fastapi.responses import FileResponse, HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from kg.sparql import named as queries
-from kg.errors import UsageError
+from kg.errors import BadRequest, NotFound, UsageError
 from kg.pages.explorer_views import VIEWS, View, results, table
 from kg.namespaces import BASE, short
 from kg.pages.resource import editor_href, local_href
-from kg.sparql.policy import Refused
+from kg.pages.responses import answer_response
 from kg.store.embedded import QueryJob
 from kg.store.workers import WorkerPool
 
@@ -28,11 +28,11 @@ _JSON = "application/sparql-results+json"
 
 
 def _check_day(name: str, value: str) -> None:
-    """A day a view was asked for (YYYY-MM-DD, one that exists), else 400 naming it."""
+    """A day a view was asked for (YYYY-MM-DD, one that exists), else BadRequest naming it."""
     try:
         queries.date_term(name, value)
     except UsageError as error:
-        raise Refused(400, str(error)) from error
+        raise BadRequest(str(error)) from error
 
 
 class Explorer:
@@ -58,27 +58,25 @@ class Explorer:
         """A job for a named query with its parameters bound as terms (never pasted as text)."""
         query = self.queries.get(name)
         if query is None:
-            raise Refused(404, f"no named query {name!r}; known: {', '.join(sorted(self.queries))}")
+            raise NotFound(f"no named query {name!r}; known: {', '.join(sorted(self.queries))}")
         if query.needs_network:
-            raise Refused(400, f"query {name!r} needs the network; run it through /sparql")
+            raise BadRequest(f"query {name!r} needs the network; run it through /sparql")
         try:
             bound = queries.bind(query, values)
         except UsageError as error:
-            raise Refused(400, str(error)) from error
+            raise BadRequest(str(error)) from error
         return QueryJob(bound.text, accept=accept,
                         substitutions=tuple(sorted((v.value, t) for v, t in bound.substitutions.items())))
 
     async def data(self, request: Request, name: str) -> Response:
         """The results of a named query, in the format the Accept header asks for (JSON first)."""
-        values = dict(request.query_params)
-        reply = await self.pool.query(self.job(name, values, request.headers.get("accept") or _JSON))
-        return Response(reply.body, status_code=reply.status,
-                        headers={"content-type": reply.content_type, "vary": "Accept"})
+        job = self.job(name, dict(request.query_params), request.headers.get("accept") or _JSON)
+        return answer_response(await self.pool.query(job))
 
     def outlines(self) -> Response:
         path = self.root / OUTLINES
         if not path.is_file():
-            raise Refused(404, "no country outlines installed (npm ci --prefix web)")
+            raise NotFound("no country outlines installed (npm ci --prefix web)")
         return FileResponse(path, media_type="application/json")
 
     def window(self, view: View, request: Request) -> dict[str, str]:
@@ -90,7 +88,7 @@ class Explorer:
         for name, value in window.items():
             _check_day(name, value)
         if len(window) == 2 and window["from"] > window["to"]:
-            raise Refused(400, f"the window starts ({window['from']}) after it ends ({window['to']})")
+            raise BadRequest(f"the window starts ({window['from']}) after it ends ({window['to']})")
         return window
 
     async def count(self, view: View, window: dict[str, str]) -> int:
@@ -100,8 +98,8 @@ class Explorer:
 
     async def latest_window(self, view: View) -> dict[str, str]:
         """The latest window that holds at most max_items marks ({} when even one day holds more)."""
-        reply = await self.pool.query(QueryJob(view.latest_query(self.max_items), accept=_JSON))
-        bindings = results(reply)["results"]["bindings"]
+        answer = await self.pool.query(QueryJob(view.latest_query(self.max_items), accept=_JSON))
+        bindings = results(answer)["results"]["bindings"]
         if not bindings:
             return {}
         day = date.fromisoformat(bindings[0]["date"]["value"][:10]) + timedelta(days=1)
@@ -141,9 +139,9 @@ class Explorer:
             if marks > self.max_items:
                 context.update(too_many=marks, data={}, rows=[])
             else:
-                replies = await self.pool.batch([self.job(name, self._window_values(name, window))
+                answers = await self.pool.batch([self.job(name, self._window_values(name, window))
                                                  for name in view.queries])
-                data = {name: results(reply) for name, reply in zip(view.queries, replies)}
+                data = {name: results(answer) for name, answer in zip(view.queries, answers)}
                 context.update(data=data, rows=table(view, data))
             template = "explorer_" + view.path.strip("/") + ".html"
             return self.templates.TemplateResponse(request, template, context)

@@ -11,7 +11,7 @@ import pyoxigraph as ox
 from kg.namespaces import DZO, GEO, short
 from kg.pages.resource import local_href
 from kg.sparql.text import bind_terms
-from kg.store.embedded import Reply
+from kg.store.embedded import Answer
 
 Window = dict[str, ox.Literal]
 """A date window: the terms of its "from" and "to" days, either or both left out."""
@@ -94,9 +94,9 @@ class Cell:
     href: str = ""
 
 
-def results(reply: Reply) -> dict:
-    """The SPARQL JSON results of a reply."""
-    return json.loads(reply.body)
+def results(answer: Answer) -> dict:
+    """The SPARQL JSON results of an answer."""
+    return json.loads(answer.body)
 
 
 def _label_of(name: str, binding: dict) -> str:

@@ -12,7 +12,7 @@ import pyoxigraph
 
 from kg.namespaces import BASE, DZO, PREFIXES, short, sparql_prologue
 from kg.sparql.text import bind_terms
-from kg.store.embedded import QueryJob, Reply
+from kg.store.embedded import Answer, QueryJob
 
 _PROLOGUE = sparql_prologue(["dzg", "dzo", "owl", "rdf", "rdfs", "skos"])
 _EN = 'FILTER(LANG({v}) = "" || LANGMATCHES(LANG({v}), "en"))'
@@ -132,9 +132,9 @@ class Term:
         return self.label or (short(self.value) if self.is_iri else self.value)
 
 
-def rows(reply: Reply) -> list[dict]:
-    """The bindings of a SPARQL JSON results reply."""
-    return json.loads(reply.body)["results"]["bindings"]
+def rows(answer: Answer) -> list[dict]:
+    """The bindings of a SPARQL JSON results answer."""
+    return json.loads(answer.body)["results"]["bindings"]
 
 
 def _term(binding: dict | None, label: dict | None = None) -> Term:
@@ -173,8 +173,8 @@ Shape = dict[tuple[str, str], int]
 """(direction "out" or "in", property IRI) -> how many distinct values."""
 
 
-def shape(reply: Reply) -> Shape:
-    return {(row["dir"]["value"], row["p"]["value"]): int(row["n"]["value"]) for row in rows(reply)}
+def shape(answer: Answer) -> Shape:
+    return {(row["dir"]["value"], row["p"]["value"]): int(row["n"]["value"]) for row in rows(answer)}
 
 
 def values_jobs(iri: str, counts: Shape) -> list[QueryJob]:
@@ -265,12 +265,12 @@ class ResourceView:
         return bool(self.facts or self.incoming)
 
 
-def resource_view(iri: str, counts: Shape, first: list[Reply], second: list[Reply]) -> ResourceView:
-    """The page's content from the two rounds of queries (`first` without its shape reply)."""
-    event_count, events, names = (rows(reply) for reply in first)
+def resource_view(iri: str, counts: Shape, first: list[Answer], second: list[Answer]) -> ResourceView:
+    """The page's content from the two rounds of queries (`first` without its shape answer)."""
+    event_count, events, names = (rows(answer) for answer in first)
     values: dict[tuple[str, str], list[Term]] = defaultdict(list)
     props: dict[str, Term] = {}
-    for row in (row for reply in second for row in rows(reply)):
+    for row in (row for answer in second for row in rows(answer)):
         key = (row["dir"]["value"], row["p"]["value"])
         props.setdefault(key[1], _term(row["p"], row.get("pLabel")))
         value = _term(row["x"], row.get("xLabel"))
@@ -323,9 +323,9 @@ def ontology_jobs() -> list[QueryJob]:
     return [_job(ONTOLOGY_TERMS), _job(ONTOLOGY_LINKS)]
 
 
-def ontology_view(replies: list[Reply]) -> dict[str, list[OntologyTerm]]:
+def ontology_view(answers: list[Answer]) -> dict[str, list[OntologyTerm]]:
     """Terms by kind ("Class", "ObjectProperty"...), each sorted by label."""
-    terms_rows, link_rows = (rows(reply) for reply in replies)
+    terms_rows, link_rows = (rows(answer) for answer in answers)
     terms: dict[str, OntologyTerm] = {}
     for row in terms_rows:
         iri = row["term"]["value"]
@@ -353,10 +353,10 @@ def search_job(text: str) -> QueryJob:
     return _job(SEARCH, q=pyoxigraph.Literal(text))
 
 
-def search_view(text: str, reply: Reply, limit: int = 50) -> list[dict]:
+def search_view(text: str, answer: Answer, limit: int = 50) -> list[dict]:
     """Matching resources, exact label matches first, as JSON-ready dicts."""
     found: dict[str, dict] = {}
-    for row in rows(reply):
+    for row in rows(answer):
         iri = row["s"]["value"]
         hit = found.setdefault(iri, {"iri": iri, "href": local_href(iri), "label": "",
                                      "matched": [], "types": []})

@@ -4,6 +4,7 @@ and the static files (ours and YASGUI's); RDF clients get RDF from the same addr
 from __future__ import annotations
 
 import json
+from http import HTTPStatus
 from pathlib import Path
 
 import pyoxigraph
@@ -12,28 +13,22 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from kg import formats as conneg
+from kg import formats
 from kg.pages import resource as pages
-from kg.errors import UsageError
+from kg.errors import BadRequest, NotFound, TooLarge, UsageError
+from kg.pages.responses import answer_response
 from kg.sparql import lint
 from kg.sparql.named import bind, gallery, list_queries
 from kg.sparql.text import with_values
 from kg.namespaces import BASE, PREFIXES
-from kg.sparql.policy import Refused
 from kg.settings import Settings
-from kg.store.embedded import QueryJob, Reply
+from kg.store.embedded import QueryJob
 from kg.store.workers import WorkerPool
 
 HERE = Path(__file__).resolve().parent
 YASGUI_BUILD = Path("web/node_modules/@zazuko/yasgui/build")
 """Where `npm ci --prefix web` puts YASGUI, relative to the repository."""
-_SEARCH_OFFERS = ("text/html", "application/json")
 _RESULTS_JSON = "application/sparql-results+json"
-
-
-def _rdf(reply: Reply) -> Response:
-    return Response(reply.body, status_code=reply.status,
-                    headers={"content-type": reply.content_type, "vary": "Accept"})
 
 
 class Pages:
@@ -59,7 +54,7 @@ class Pages:
             app.mount("/static/yasgui", StaticFiles(directory=self.root / YASGUI_BUILD), name="yasgui")
         app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
 
-    def _page(self, request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
+    def _page(self, request: Request, template: str, status: HTTPStatus = HTTPStatus.OK, **context) -> HTMLResponse:
         return self.templates.TemplateResponse(request, template, context, status_code=status,
                                                headers={"vary": "Accept"})
 
@@ -73,19 +68,19 @@ class Pages:
         opening its pattern), ready for any SPARQL endpoint: what the query page's questions run."""
         query = {q.name: q for q in list_queries(self.root)}.get(name)
         if query is None:
-            raise Refused(404, f"no named query {name!r}")
+            raise NotFound(f"no named query {name!r}")
         try:
             bound = bind(query, dict(request.query_params))
             text = with_values(bound.text, bound.substitutions)
         except UsageError as error:
-            raise Refused(400, str(error)) from error
+            raise BadRequest(str(error)) from error
         return Response(text, media_type="application/sparql-query; charset=utf-8")
 
     async def query_warnings(self, query: str = "") -> JSONResponse:
         """What the query page says before it runs a query: comparisons that cannot match, such
         as a date compared with a plain string (kg.sparql.lint)."""
         if len(query) > self.settings.max_query_length:
-            raise Refused(413, f"query longer than the limit of {self.settings.max_query_length} characters")
+            raise TooLarge(f"query longer than the limit of {self.settings.max_query_length} characters")
         found = lint.comparisons(query)
         said: list[str] = []
         if found:
@@ -101,40 +96,34 @@ class Pages:
         try:
             pyoxigraph.NamedNode(iri)
         except ValueError as error:
-            raise Refused(404, f"no resource {slug!r}") from error
-        offer = conneg.choose(conneg.Kind.PAGE, request.headers.get("accept"))
-        if offer is None:
-            raise Refused(406, f"no acceptable format; offered: {conneg.offered(conneg.Kind.PAGE)}")
-        if offer is not conneg.HTML:
-            reply = await self.pool.query(pages.resource_rdf_job(iri, offer.media_type))
-            if reply.body.strip() in (b"", b"[]"):
-                raise Refused(404, f"nothing is known about <{iri}>")
-            return _rdf(reply)
-        shape_reply, *first = await self.pool.batch(pages.resource_jobs(iri))
-        counts = pages.shape(shape_reply)
+            raise NotFound(f"no resource {slug!r}") from error
+        offer = formats.negotiate(formats.Kind.PAGE, request.headers.get("accept"))
+        if offer is not formats.HTML:
+            answer = await self.pool.query(pages.resource_rdf_job(iri, offer.media_type))
+            if answer.body.strip() in (b"", b"[]"):
+                raise NotFound(f"nothing is known about <{iri}>")
+            return answer_response(answer)
+        shape_answer, *first = await self.pool.batch(pages.resource_jobs(iri))
+        counts = pages.shape(shape_answer)
         second = await self.pool.batch(pages.values_jobs(iri, counts)) if counts else []
         view = pages.resource_view(iri, counts, first, second)
         if not view.found:
-            return self._page(request, "missing.html", status=404, iri=iri)
+            return self._page(request, "missing.html", status=HTTPStatus.NOT_FOUND, iri=iri)
         return self._page(request, "resource.html", view=view)
 
     async def ontology(self, request: Request) -> Response:
-        offer = conneg.choose(conneg.Kind.PAGE, request.headers.get("accept"))
-        if offer is None:
-            raise Refused(406, f"no acceptable format; offered: {conneg.offered(conneg.Kind.PAGE)}")
-        if offer is not conneg.HTML:
-            return _rdf(await self.pool.query(pages.QueryJob(pages.ONTOLOGY_RDF, accept=offer.media_type)))
+        offer = formats.negotiate(formats.Kind.PAGE, request.headers.get("accept"))
+        if offer is not formats.HTML:
+            return answer_response(await self.pool.query(pages.QueryJob(pages.ONTOLOGY_RDF, accept=offer.media_type)))
         kinds = pages.ontology_view(await self.pool.batch(pages.ontology_jobs()))
         return self._page(request, "ontology.html", kinds=kinds, base=BASE + "ontology#")
 
     async def search(self, request: Request, q: str = "") -> Response:
         """Resources whose rdfs:label or skos:altLabel contains `q`, case-insensitively."""
-        wanted = conneg.best_of(_SEARCH_OFFERS, request.headers.get("accept"))
-        if wanted is None:
-            raise Refused(406, f"no acceptable format; offered: {', '.join(_SEARCH_OFFERS)}")
+        wanted = formats.negotiate(formats.Kind.SEARCH, request.headers.get("accept"))
         if len(q) > 200:
-            raise Refused(413, "search text longer than the limit of 200 characters")
+            raise TooLarge("search text longer than the limit of 200 characters")
         hits = pages.search_view(q, await self.pool.query(pages.search_job(q))) if q.strip() else []
-        if wanted == "application/json":
+        if wanted is not formats.HTML:
             return JSONResponse({"query": q, "results": hits}, headers={"vary": "Accept"})
         return self._page(request, "search.html", q=q, hits=hits)

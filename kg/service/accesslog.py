@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import time
+from http import HTTPStatus
 
 log = logging.getLogger("kg.access")
 
@@ -18,7 +19,7 @@ class AccessLog:
             await self.app(scope, receive, send)
             return
         started = time.perf_counter()
-        status = 500
+        status = HTTPStatus.INTERNAL_SERVER_ERROR
 
         async def sending(message) -> None:
             nonlocal status

@@ -7,28 +7,32 @@ import hmac
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from http import HTTPStatus
 from pathlib import Path
 
 import pyoxigraph
 from fastapi import FastAPI, Request
-from fastapi.responses import PlainTextResponse, Response, StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 from starlette.middleware.cors import CORSMiddleware
 
-from kg import formats as conneg
+from kg import formats
+from kg.errors import BadRequest, Forbidden, RequestError, Unauthorized
 from kg.service import describe
 from kg.service import openapi
+from kg.service import statuses
 from kg.pages import resource as pages
 from kg.service.accesslog import AccessLog
 from kg.service.headers import SecurityHeaders
 from kg.pages.explorer import Explorer
 from kg.store.memory import TrimAfterLargeResponses
-from kg.sparql.policy import Refused, check_query, check_update
+from kg.sparql.policy import check_query, check_update
 from kg.service.protocol import media_type, read_body, read_operation
 from kg.sparql.relay import Relay
 from kg.settings import Settings
-from kg.store.embedded import QueryJob, Reply, used_prefixes
+from kg.store.embedded import Answer, QueryJob, used_prefixes
+from kg.pages.responses import answer_headers, answer_response
 from kg.pages.site import Pages
-from kg.store.workers import Busy, Timeout, WorkerDied, WorkerFailed, WorkerPool
+from kg.store.workers import WorkerPool
 
 log = logging.getLogger(__name__)
 
@@ -37,62 +41,32 @@ ROOT = Path(__file__).resolve().parents[2]
 GRAPH_STORE_PATH = "/rdf-graph-store"
 
 
-def to_response(reply: Reply) -> Response:
-    headers = {"content-type": reply.content_type, "vary": "Accept", **reply.headers}
-    return Response(reply.body, status_code=reply.status, headers=headers)
-
-
-def _errors(app: FastAPI, settings: Settings) -> None:
-    async def refused(request: Request, error: Refused) -> Response:
-        headers = {"www-authenticate": "Bearer"} if error.status == 401 else None
-        return PlainTextResponse(error.message, status_code=error.status, headers=headers)
-
-    async def busy(request: Request, error: Busy) -> Response:
-        return PlainTextResponse(f"{error}; retry later", status_code=503,
-                                 headers={"retry-after": str(settings.retry_after)})
-
-    async def timeout(request: Request, error: Timeout) -> Response:
-        return PlainTextResponse(str(error), status_code=504)
-
-    async def failed(request: Request, error: WorkerFailed) -> Response:
-        log.error("worker failed on %s %s:\n%s", request.method, request.url.path, error)
-        return PlainTextResponse("internal error (logged)", status_code=500)
-
-    app.add_exception_handler(Refused, refused)
-    app.add_exception_handler(Busy, busy)
-    app.add_exception_handler(Timeout, timeout)
-    async def died(request: Request, error: WorkerDied) -> Response:
-        log.error("worker died on %s %s: %s", request.method, request.url.path, error)
-        return PlainTextResponse(str(error), status_code=502)
-
-    app.add_exception_handler(WorkerFailed, failed)
-    app.add_exception_handler(WorkerDied, died)
-
-
 def _authorize(request: Request, settings: Settings) -> None:
-    """Writes need --allow-update (else 403) and the bearer token (else 401)."""
+    """Writes need --allow-update (else Forbidden) and the bearer token (else Unauthorized)."""
     if not settings.allow_update:
-        raise Refused(403, "this service is read-only (start it with --allow-update to write)")
+        raise Forbidden("this service is read-only (start it with --allow-update to write)")
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(),
                                                              settings.update_token.encode()):
-        raise Refused(401, "updates need the header Authorization: Bearer <update token>")
+        raise Unauthorized("updates need the header Authorization: Bearer <update token>")
+
+
+def _written(status: HTTPStatus) -> Response:
+    """The answer to a write that went through: no body."""
+    return Response(status_code=status, headers=answer_headers("text/plain; charset=utf-8"))
 
 
 def _endpoint(request: Request) -> str:
     return str(request.url.replace(query=None, fragment=None))
 
 
-def _serialized(triples: list[pyoxigraph.Triple], offer: conneg.Offer) -> Response:
-    body = pyoxigraph.serialize(triples, format=offer.format, prefixes=used_prefixes(triples))
-    return Response(body, headers={"content-type": offer.content_type, "vary": "Accept"})
+def _serialized(triples: list[pyoxigraph.Triple], offer: formats.Format) -> Response:
+    body = pyoxigraph.serialize(triples, format=offer.oxigraph, prefixes=used_prefixes(triples))
+    return answer_response(Answer(offer.content_type, body))
 
 
-def _negotiate(kind: conneg.Kind, request: Request) -> conneg.Offer:
-    offer = conneg.choose(kind, request.headers.get("accept"))
-    if offer is None:
-        raise Refused(406, f"no acceptable format; offered: {conneg.offered(kind)}")
-    return offer
+def _negotiate(kind: formats.Kind, request: Request) -> formats.Format:
+    return formats.negotiate(kind, request.headers.get("accept"))
 
 
 def _sparql_routes(app: FastAPI, pool: WorkerPool, settings: Settings, web: Pages, *, cache_counts: bool) -> None:
@@ -101,16 +75,17 @@ def _sparql_routes(app: FastAPI, pool: WorkerPool, settings: Settings, web: Page
         base = _endpoint(request)
         if operation.kind is None:
             if request.method == "POST":
-                raise Refused(400, "a POST needs a query or an update")
-            offer = _negotiate(conneg.Kind.PAGE, request)
-            if offer is conneg.HTML:
+                raise BadRequest("a POST needs a query or an update")
+            offer = _negotiate(formats.Kind.PAGE, request)
+            if offer is formats.HTML:
                 return web.query_page(request)
             return _serialized(describe.service_description(base, settings), offer)
         if operation.kind == "update":
             _authorize(request, settings)
             text = check_update(operation.text, settings, base, operation.default_graphs,
                                 operation.named_graphs, relay=app.state.relay)
-            return to_response(await pool.write("update", (text, base)))
+            await pool.write("update", (text, base))
+            return _written(HTTPStatus.NO_CONTENT)
         checked = check_query(operation.text, settings, base, relay=app.state.relay)
         protocol_dataset = bool(operation.default_graphs or operation.named_graphs)
         job = QueryJob(
@@ -121,7 +96,7 @@ def _sparql_routes(app: FastAPI, pool: WorkerPool, settings: Settings, web: Page
             default_graphs=tuple(operation.default_graphs) if protocol_dataset else None,
             named_graphs=tuple(operation.named_graphs) if protocol_dataset else None,
         )
-        return to_response(await pool.query(job))
+        return answer_response(await pool.query(job))
 
     # A plain Starlette route: the protocol reads its own parameters, and FastAPI's dependency
     # machinery cost every query about 0.1 ms. Out of /openapi.json either way (kg.service.openapi).
@@ -133,12 +108,12 @@ def _sparql_routes(app: FastAPI, pool: WorkerPool, settings: Settings, web: Page
 
     @app.get("/.well-known/void")
     async def void(request: Request) -> Response:
-        offer = _negotiate(conneg.Kind.GRAPH, request)
+        offer = _negotiate(formats.Kind.GRAPH, request)
         generation = pool.generation
         counts = counted.get(generation)
         if counts is None:
-            reply = await pool.query(QueryJob(describe.COUNTS, accept="application/sparql-results+json"))
-            counts = {row["g"]["value"]: int(row["triples"]["value"]) for row in pages.rows(reply)}
+            answer = await pool.query(QueryJob(describe.COUNTS, accept="application/sparql-results+json"))
+            counts = {row["g"]["value"]: int(row["triples"]["value"]) for row in pages.rows(answer)}
             if cache_counts:
                 counted.clear()
                 counted[generation] = counts
@@ -150,13 +125,13 @@ def _graph_target(request: Request) -> str | None:
     names = request.query_params.getlist("graph")
     has_default = "default" in request.query_params
     if len(names) + has_default != 1:
-        raise Refused(400, "name exactly one graph: ?graph=<IRI> or ?default")
+        raise BadRequest("name exactly one graph: ?graph=<IRI> or ?default")
     if has_default:
         return None
     try:
         return pyoxigraph.NamedNode(names[0]).value
     except ValueError as error:
-        raise Refused(400, f"graph is not an absolute IRI: {names[0]!r}") from error
+        raise BadRequest(f"graph is not an absolute IRI: {names[0]!r}") from error
 
 
 class _CutOff(Exception):
@@ -178,7 +153,7 @@ async def _logging_cut_offs(chunks: AsyncIterator[bytes], request: Request) -> A
     try:
         async for chunk in chunks:
             yield chunk
-    except (Timeout, WorkerFailed) as error:
+    except RequestError as error:
         log.warning("cut off %s %s: %s", request.method, request.url.path, error)
         raise _CutOff(str(error)) from None
     finally:
@@ -190,19 +165,17 @@ def _graph_store_routes(app: FastAPI, pool: WorkerPool, settings: Settings) -> N
     async def graph_get(request: Request) -> Response:
         """A named graph, or the default graph (the union of the named graphs)."""
         graph = _graph_target(request)
-        offer = _negotiate(conneg.Kind.GRAPH, request)
+        offer = _negotiate(formats.Kind.GRAPH, request)
         head_only = request.method == "HEAD"
-        reply, chunks = await pool.dump(graph, offer.media_type, head_only=head_only)
-        if reply.status == 404:
-            raise Refused(404, reply.body.decode())
-        headers = {"content-type": reply.content_type, "vary": "Accept", **reply.headers}
+        answer, chunks = await pool.dump(graph, offer.media_type, head_only=head_only)
+        headers = answer_headers(answer.content_type)
         if chunks is not None:  # our own store: streamed, of any size (no --max-result-bytes)
-            return StreamingResponse(_logging_cut_offs(chunks, request), status_code=reply.status, headers=headers)
+            return StreamingResponse(_logging_cut_offs(chunks, request), headers=headers)
         if head_only:  # as GET would answer, but its length is not known without writing it out
-            response = Response(status_code=reply.status, headers=headers)
+            response = Response(headers=headers)
             del response.headers["content-length"]
             return response
-        return to_response(reply)
+        return answer_response(answer)
 
     @app.api_route(GRAPH_STORE_PATH, methods=["PUT", "POST", "DELETE"])
     async def graph_write(request: Request) -> Response:
@@ -213,7 +186,8 @@ def _graph_store_routes(app: FastAPI, pool: WorkerPool, settings: Settings) -> N
         if request.method != "DELETE":
             kind, _ = media_type(request)
             body = await read_body(request, settings)
-        return to_response(await pool.write("graph", (request.method, graph, body, kind)))
+        created = await pool.write("graph", (request.method, graph, body, kind))
+        return _written(HTTPStatus.CREATED if created else HTTPStatus.NO_CONTENT)
 
 
 class HeadAsGet:
@@ -268,7 +242,7 @@ def create_app(store: pyoxigraph.Store, settings: Settings | None = None, *, roo
     app.state.pool = pool
     app.state.relay = relay
     app.state.settings = settings
-    _errors(app, settings)
+    statuses.install(app)
     web = Pages(pool, settings, root)
     _sparql_routes(app, pool, settings, web, cache_counts=isinstance(store, pyoxigraph.Store))
     _graph_store_routes(app, pool, settings)

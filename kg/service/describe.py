@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pyoxigraph import BlankNode, Literal, NamedNode, Triple
 
+from kg.formats import FORMATS
 from kg.namespaces import BASE, GRAPH_ASSERTED, GRAPH_INFERRED, GRAPH_ONTOLOGY, PREFIXES, SD, VOID
 from kg.settings import Settings
 
@@ -10,17 +11,8 @@ _RDF_TYPE = NamedNode(PREFIXES["rdf"] + "type")
 _XSD_INTEGER = NamedNode(PREFIXES["xsd"] + "integer")
 _DCTERMS_TITLE = NamedNode(PREFIXES["dcterms"] + "title")
 GRAPHS = (GRAPH_ASSERTED, GRAPH_INFERRED, GRAPH_ONTOLOGY)
-RESULT_FORMATS = (
-    "http://www.w3.org/ns/formats/SPARQL_Results_JSON",
-    "http://www.w3.org/ns/formats/SPARQL_Results_XML",
-    "http://www.w3.org/ns/formats/SPARQL_Results_CSV",
-    "http://www.w3.org/ns/formats/SPARQL_Results_TSV",
-    "http://www.w3.org/ns/formats/Turtle",
-    "http://www.w3.org/ns/formats/N-Triples",
-    "http://www.w3.org/ns/formats/JSON-LD",
-    "http://www.w3.org/ns/formats/RDF_XML",
-    "http://www.w3.org/ns/formats/TriG",
-)
+RESULT_FORMATS = tuple(f.iri for f in FORMATS if f.served and f.iri)
+"""The W3C IRIs of the formats the service answers in (sd:resultFormat)."""
 
 COUNTS = "SELECT ?g (COUNT(*) AS ?triples) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 """Triples per named graph, for VoID."""

@@ -7,38 +7,42 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
+from kg.errors import BadRequest, Busy, NotAcceptable, NotFound, RequestError, TimedOut, TooLarge, WorkerLost
+from kg.service.statuses import STATUSES
+
 PROTOCOL_PATHS = frozenset({"/sparql", "/rdf-graph-store", "/.well-known/void"})
 """Content-negotiated SPARQL/RDF routes: out of this description."""
 
-_ERRORS = {
-    400: "a parameter is malformed",
-    404: "nothing is known at this address",
-    406: "no format offered satisfies the Accept header",
-    413: "a parameter is longer than its limit (the message names it)",
-    502: "the worker running the request died; it has been replaced",
-    503: "every worker is busy; retry after the Retry-After seconds",
-    504: "the request's query exceeded the time limit",
+_ERRORS: dict[type[RequestError], str] = {
+    BadRequest: "a parameter is malformed",
+    NotFound: "nothing is known at this address",
+    NotAcceptable: "no format offered satisfies the Accept header",
+    TooLarge: "a parameter is longer than its limit (the message names it)",
+    WorkerLost: "the worker running the request died; it has been replaced",
+    Busy: "every worker is busy; retry after the Retry-After seconds",
+    TimedOut: "the request's query exceeded the time limit",
 }
-_POOLED = (502, 503, 504)
+"""The errors the pages answer, each with its status from kg.service.statuses."""
+_POOLED = (WorkerLost, Busy, TimedOut)
 """Every route that queries the store can meet these."""
-DOCUMENTED: dict[str, tuple[int, ...]] = {
+DOCUMENTED: dict[str, tuple[type[RequestError], ...]] = {
     "/": (),
     "/health": (),
-    "/resource/{slug}": (404, 406, *_POOLED),
-    "/ontology": (406, *_POOLED),
-    "/search": (406, 413, *_POOLED),
+    "/resource/{slug}": (NotFound, NotAcceptable, *_POOLED),
+    "/ontology": (NotAcceptable, *_POOLED),
+    "/search": (NotAcceptable, TooLarge, *_POOLED),
 }
-"""The error statuses of each route; a route not listed (new pages) may answer any of _ERRORS."""
+"""The errors of each route; a route not listed (new pages) may answer any of _ERRORS."""
 
 
 def _describe(schema: dict) -> dict:
     for path, operations in schema.get("paths", {}).items():
-        statuses = DOCUMENTED.get(path, tuple(_ERRORS))
+        kinds = DOCUMENTED.get(path, tuple(_ERRORS))
         for operation in operations.values():
             responses = operation.setdefault("responses", {})
-            for status in statuses:
-                responses.setdefault(str(status), {
-                    "description": _ERRORS[status],
+            for kind in kinds:
+                responses.setdefault(str(STATUSES[kind].value), {
+                    "description": _ERRORS[kind],
                     "content": {"text/plain": {"schema": {"type": "string"}}},
                 })
     return schema

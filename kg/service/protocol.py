@@ -1,6 +1,6 @@
 """Reads a SPARQL 1.1 Protocol request (GET, POST form, POST direct) into one Operation.
 
-Body and parameters are read once; what the protocol forbids becomes a kg.sparql.policy.Refused.
+Body and parameters are read once; what the protocol forbids raises a RequestError of kg.errors.
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import mimeparse
 import pyoxigraph
 from starlette.requests import Request
 
-from kg.sparql.policy import Refused
+from kg.errors import BadRequest, TooLarge, UnsupportedMediaType
 from kg.settings import Settings
 
 FORM = "application/x-www-form-urlencoded"
@@ -34,31 +34,31 @@ class Operation:
 
 
 async def read_body(request: Request, settings: Settings) -> bytes:
-    """The request body, refused with 413 as soon as it passes the limit."""
+    """The request body, refused (TooLarge) as soon as it passes the limit."""
     limit = settings.max_body_bytes
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise Refused(413, f"request body larger than the limit of {limit} bytes")
+        raise TooLarge(f"request body larger than the limit of {limit} bytes")
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise Refused(413, f"request body larger than the limit of {limit} bytes")
+            raise TooLarge(f"request body larger than the limit of {limit} bytes")
         chunks.append(chunk)
     return b"".join(chunks)
 
 
 def media_type(request: Request) -> tuple[str, dict[str, str]]:
-    """The request's Content-Type as (type/subtype, parameters); 415 when unreadable."""
+    """The request's Content-Type as (type/subtype, parameters); UnsupportedMediaType when unreadable."""
     header = request.headers.get("content-type")
     if not header:
-        raise Refused(415, "a POST needs a Content-Type: application/sparql-query, "
-                           "application/sparql-update or application/x-www-form-urlencoded")
+        raise UnsupportedMediaType("a POST needs a Content-Type: application/sparql-query, "
+                                   "application/sparql-update or application/x-www-form-urlencoded")
     try:
         main, sub, parameters = mimeparse.parse_mime_type(header)
     except mimeparse.MimeTypeParseException as error:
-        raise Refused(415, f"unreadable Content-Type {header!r}") from error
+        raise UnsupportedMediaType(f"unreadable Content-Type {header!r}") from error
     return f"{main}/{sub}".lower(), {k.lower(): v for k, v in parameters.items()}
 
 
@@ -66,14 +66,14 @@ def _utf8(data: bytes, what: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise Refused(400, f"{what} is not valid UTF-8: {error}") from error
+        raise BadRequest(f"{what} is not valid UTF-8: {error}") from error
 
 
 def _pairs(text: str) -> list[tuple[str, str]]:
     try:
         return parse_qsl(text, keep_blank_values=True, strict_parsing=bool(text), errors="strict")
     except (ValueError, UnicodeDecodeError) as error:
-        raise Refused(400, f"malformed parameters: {error}") from error
+        raise BadRequest(f"malformed parameters: {error}") from error
 
 
 def _graphs(pairs: list[tuple[str, str]], name: str) -> list[str]:
@@ -82,7 +82,7 @@ def _graphs(pairs: list[tuple[str, str]], name: str) -> list[str]:
         try:
             pyoxigraph.NamedNode(iri)
         except ValueError as error:
-            raise Refused(400, f"{name} is not an absolute IRI: {iri!r}") from error
+            raise BadRequest(f"{name} is not an absolute IRI: {iri!r}") from error
     return graphs
 
 
@@ -90,11 +90,11 @@ def _operation(pairs: list[tuple[str, str]], direct: tuple[str, str] | None) -> 
     texts = [(key, value) for key, value in pairs if key in ("query", "update")]
     if direct is not None:
         if texts:
-            raise Refused(400, f"{texts[0][0]} given both in the URL and as the request body")
+            raise BadRequest(f"{texts[0][0]} given both in the URL and as the request body")
         texts = [direct]
     if len(texts) > 1:
-        raise Refused(400, "exactly one query or update per request; got "
-                           + ", ".join(key for key, _ in texts))
+        raise BadRequest("exactly one query or update per request; got "
+                         + ", ".join(key for key, _ in texts))
     if not texts:
         return Operation(None)
     kind, text = texts[0]
@@ -108,20 +108,20 @@ async def read_operation(request: Request, settings: Settings) -> Operation:
     if request.method == "GET":
         operation = _operation(url_pairs, None)
         if operation.kind == "update":
-            raise Refused(400, "an update must be sent with POST")
+            raise BadRequest("an update must be sent with POST")
         return operation
     kind, parameters = media_type(request)
     if kind == FORM:
         body_pairs = _pairs(_utf8(await read_body(request, settings), "the form body"))
         both = {key for key, _ in url_pairs} & {key for key, _ in body_pairs}
         if both:
-            raise Refused(400, f"parameter given both in the URL and in the body: {', '.join(sorted(both))}")
+            raise BadRequest(f"parameter given both in the URL and in the body: {', '.join(sorted(both))}")
         return _operation(url_pairs + body_pairs, None)
     if kind in DIRECT:
         charset = parameters.get("charset", "utf-8").lower()
         if charset not in ("utf-8", "utf8"):
-            raise Refused(415, f"{kind} must be UTF-8, not {charset}")
+            raise UnsupportedMediaType(f"{kind} must be UTF-8, not {charset}")
         text = _utf8(await read_body(request, settings), "the request body")
         return _operation(url_pairs, (DIRECT[kind], text))
-    raise Refused(415, f"cannot read a {kind} body; send application/sparql-query, "
-                       f"application/sparql-update or {FORM}")
+    raise UnsupportedMediaType(f"cannot read a {kind} body; send application/sparql-query, "
+                               f"application/sparql-update or {FORM}")

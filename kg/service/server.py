@@ -12,13 +12,13 @@ from pathlib import Path
 
 import uvicorn
 
-from kg.errors import KgError, UsageError
+from kg.errors import KgError, RemoteFailed, UsageError
 from kg.options import add_serve_options, settings_from
 from kg.service.app import create_app
 from kg.settings import Settings
 from kg.store import datasets, memory
 from kg.store.datasets import DATASET_FILE
-from kg.store.remote import RemoteError, RemoteStore, shown
+from kg.store.remote import RemoteStore, shown
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ def open_store(dist_dir: Path, args: argparse.Namespace, settings: Settings):
         store = RemoteStore(args.sparql_endpoint, args.sparql_update, timeout=settings.query_timeout)
         try:
             store.check()
-        except (RemoteError, SyntaxError) as error:
+        except (RemoteFailed, SyntaxError) as error:
             raise KgError(str(error)) from None
         finally:
             store.close()  # the workers open their own connections

@@ -31,6 +31,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import UsageError
+from kg.formats import FORMATS, Holds, named
 from kg.namespaces import PREFIXES, short
 from kg.settings import Settings
 from kg.sparql.text import bind_terms, syntax_message
@@ -263,10 +264,10 @@ def _cell(term) -> str:
     return text if len(text) <= _WIDEST else text[:_WIDEST - 1] + "\u2026"
 
 
-RESULT_FORMATS = {"json": ox.QueryResultsFormat.JSON, "csv": ox.QueryResultsFormat.CSV, "tsv": ox.QueryResultsFormat.TSV}
+RESULT_FORMATS = {f.name: f.oxigraph for f in FORMATS if f.queried and f.holds is Holds.RESULTS}
+"""What a SELECT's or an ASK's answer may be written as besides the table, by pyoxigraph."""
 
-
-GRAPH_FORMATS = ("turtle", "ntriples")
+GRAPH_FORMATS = tuple(f.name for f in FORMATS if f.queried and f.holds is Holds.GRAPH)
 """What a CONSTRUCT or DESCRIBE query's graph may be written as (the table's place: Turtle)."""
 
 
@@ -279,9 +280,8 @@ def render(result: Result, fmt: str) -> bytes:
             raise UsageError(f"a CONSTRUCT or DESCRIBE query gives a graph, not a table: --format {fmt} does not "
                              f"apply; choose turtle (the default) or ntriples")
         triples = list(result)
-        if fmt == "ntriples":
-            return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
-        return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=used_prefixes(triples))
+        written = named("turtle" if fmt == "table" else fmt)
+        return ox.serialize(triples, format=written.oxigraph, prefixes=used_prefixes(triples))
     if fmt in GRAPH_FORMATS:
         raise UsageError(f"--format {fmt} is for CONSTRUCT and DESCRIBE queries; choose table, "
                          f"{', '.join(RESULT_FORMATS)}")

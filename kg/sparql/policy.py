@@ -16,17 +16,9 @@ from rdflib.plugins.sparql.parser import expandUnicodeEscapes, parseQuery, parse
 from rdflib.plugins.sparql.parserutils import CompValue
 from rdflib.term import URIRef
 
+from kg.errors import BadQuery, BadRequest, Forbidden, TooLarge
 from kg.settings import Settings
 from kg.sparql.text import add_using, replace_spans, service_targets
-
-
-class Refused(Exception):
-    """A request we will not run, with the HTTP status and a message for the client."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -38,16 +30,16 @@ class CheckedQuery:
 
 def _check_length(text: str, settings: Settings) -> None:
     if len(text) > settings.max_query_length:
-        raise Refused(413, f"query longer than the limit of {settings.max_query_length} characters")
+        raise TooLarge(f"query longer than the limit of {settings.max_query_length} characters")
 
 
 def _parse(parser, text: str, what: str):
     try:
         return parser(text)
     except ParseException as error:
-        raise Refused(400, f"{what} syntax error: {error}") from error
+        raise BadQuery(f"{what} syntax error: {error}") from error
     except RecursionError as error:
-        raise Refused(400, f"{what} nested too deeply to parse") from error
+        raise BadQuery(f"{what} nested too deeply to parse") from error
 
 
 def _nodes(tree: object) -> Iterator[CompValue]:
@@ -63,7 +55,7 @@ def _nodes(tree: object) -> Iterator[CompValue]:
 
 
 def _check_services(tree: object, prologue, settings: Settings) -> list[str]:
-    """The endpoints the SERVICE clauses call, each on the allowlist (else 403)."""
+    """The endpoints the SERVICE clauses call, each on the allowlist (else Forbidden)."""
     endpoints = []
     for node in _nodes(tree):
         if node.name != "ServiceGraphPattern":
@@ -73,7 +65,7 @@ def _check_services(tree: object, prologue, settings: Settings) -> list[str]:
         if not isinstance(endpoint, URIRef) or str(endpoint) not in settings.service_allow:
             allowed = ", ".join(settings.service_allow) or "none"
             shown = endpoint.n3() if hasattr(endpoint, "n3") else str(endpoint)
-            raise Refused(403, f"SERVICE {shown} is not allowed here (allowed: {allowed})")
+            raise Forbidden(f"SERVICE {shown} is not allowed here (allowed: {allowed})")
         endpoints.append(str(endpoint))
     return endpoints
 
@@ -89,13 +81,13 @@ def _route(text: str, endpoints: list[str], relay, parser) -> str:
     expanded = expandUnicodeEscapes(text)
     targets = service_targets(expanded)
     if Counter(endpoint for _, _, endpoint in targets) != Counter(endpoints):
-        raise Refused(400, "cannot route the SERVICE clauses of this query; "
-                           "write their endpoints as full IRIs (<https://...>)")
+        raise BadRequest("cannot route the SERVICE clauses of this query; "
+                         "write their endpoints as full IRIs (<https://...>)")
     routed = replace_spans(expanded, [(start, end, f"<{relay.url_for(endpoint)}>")
                                       for start, end, endpoint in targets])
     for node in _nodes(parser(routed)):
         if node.name == "ServiceGraphPattern" and not relay.is_relay_url(str(node["term"])):
-            raise Refused(400, "cannot route the SERVICE clauses of this query")
+            raise BadRequest("cannot route the SERVICE clauses of this query")
     return routed
 
 
@@ -160,9 +152,9 @@ def check_update(
     for declarations, operation in zip(tree.prologue, tree.request):
         prologue = translatePrologue(declarations, base_iri, None, prologue)
         if operation.name == "Load":
-            raise Refused(403, "LOAD is not allowed here: the service never fetches data")
+            raise Forbidden("LOAD is not allowed here: the service never fetches data")
         if (using or using_named) and ("withClause" in operation or "using" in operation):
-            raise Refused(400, "using-graph-uri/using-named-graph-uri conflict with USING/WITH")
+            raise BadRequest("using-graph-uri/using-named-graph-uri conflict with USING/WITH")
         endpoints += _check_services(operation, prologue, settings)
     routed = _route(text, endpoints, relay, lambda routed: _parse(parseUpdate, routed, "update").request)
     return add_using(routed, using, using_named)

@@ -16,9 +16,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import httpx
 import pyoxigraph
 
-from kg.errors import KgError, UsageError
+from kg.errors import FederationError, RequestError, UsageError
 from kg.linking.wikidata import default_user_agent
-from kg.sparql.policy import Refused, check_query
+from kg.sparql.policy import check_query
 
 log = logging.getLogger(__name__)
 
@@ -26,10 +26,6 @@ MAX_REQUEST_BYTES = 1024 * 1024
 """A SERVICE request carries one sub-query: far below this."""
 _FORWARDED = ("accept", "content-type")
 _PATH = re.compile(r"/relay/(?P<secret>[A-Za-z0-9_-]+)/(?P<index>[0-9]+)(?:\?(?P<query>.*))?", re.S)
-
-
-class FederationError(KgError):
-    """A remote SPARQL service failed or was refused while running a query offline tools asked for."""
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -178,7 +174,7 @@ def query_online(store: pyoxigraph.Store, text: str, settings, **query_arguments
     with Relay.from_settings(settings) as relay:
         try:
             checked = check_query(text, settings, None, relay)
-        except Refused as refused:
+        except RequestError as refused:
             raise UsageError(refused.message) from None
         try:
             result = store.query(checked.text, **query_arguments)

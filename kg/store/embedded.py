@@ -1,21 +1,20 @@
 """The only code that touches the triple store: opening and loading it, running queries,
-updates and Graph Store writes on it. These functions run inside the worker processes.
+updates and Graph Store writes on it. These functions run inside the worker processes; what they
+cannot do they raise as a RequestError of kg.errors, never as an HTTP answer.
 """
 from __future__ import annotations
 
-import functools
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import BinaryIO
 
 import pyoxigraph
 
-from kg import formats as conneg
+from kg import formats
+from kg.errors import BadQuery, NotFound, UnsupportedMediaType
 from kg.namespaces import PREFIXES
 from kg.sparql.text import syntax_message
-from kg.store.remote import RemoteError
 
 log = logging.getLogger(__name__)
 
@@ -35,26 +34,11 @@ class QueryJob:
 
 
 @dataclass(frozen=True)
-class Reply:
-    status: int
+class Answer:
+    """A result written out: its bytes and their content type (a streamed graph's head has no bytes)."""
+
     content_type: str
-    body: bytes
-    headers: dict[str, str] = field(default_factory=dict)
-
-
-def _text(status: int, message: str) -> Reply:
-    return Reply(status, "text/plain; charset=utf-8", message.encode())
-
-
-def _remote_errors(run):
-    """A remote store's failure (kg serve --sparql-endpoint) answers 502/504, not 500."""
-    @functools.wraps(run)
-    def guarded(*args, **kwargs) -> Reply:
-        try:
-            return run(*args, **kwargs)
-        except RemoteError as error:
-            return _text(error.status, str(error))
-    return guarded
+    body: bytes = b""
 
 
 def _dataset_arguments(job: QueryJob) -> dict:
@@ -67,12 +51,12 @@ def _dataset_arguments(job: QueryJob) -> dict:
     }
 
 
-def _kind(result: object) -> conneg.Kind:
+def _kind(result: object) -> formats.Kind:
     if isinstance(result, pyoxigraph.QueryBoolean):
-        return conneg.Kind.BOOLEAN
+        return formats.Kind.BOOLEAN
     if isinstance(result, pyoxigraph.QuerySolutions):
-        return conneg.Kind.SOLUTIONS
-    return conneg.Kind.GRAPH
+        return formats.Kind.SOLUTIONS
+    return formats.Kind.GRAPH
 
 
 def used_prefixes(triples: list[pyoxigraph.Triple], limit: int = 100_000) -> dict[str, str]:
@@ -83,8 +67,7 @@ def used_prefixes(triples: list[pyoxigraph.Triple], limit: int = 100_000) -> dic
     return {p: ns for p, ns in PREFIXES.items() if any(iri.startswith(ns) for iri in iris)}
 
 
-@_remote_errors
-def run_query(store: pyoxigraph.Store, job: QueryJob) -> Reply:
+def run_query(store: pyoxigraph.Store, job: QueryJob) -> Answer:
     """Evaluate a query and write its result in the negotiated format."""
     substitutions = {pyoxigraph.Variable(name): term for name, term in job.substitutions}
     try:
@@ -92,18 +75,15 @@ def run_query(store: pyoxigraph.Store, job: QueryJob) -> Reply:
             job.text, base_iri=job.base_iri, substitutions=substitutions, **_dataset_arguments(job)
         )
     except SyntaxError as error:
-        return _text(400, f"query syntax error: {syntax_message(job.text, error)}")
+        raise BadQuery(f"query syntax error: {syntax_message(job.text, error)}") from None
     kind = _kind(result)
-    offer = conneg.choose(kind, job.accept)
-    if offer is None:
-        return _text(406, f"no acceptable format; this {kind.value} result is offered as: "
-                          f"{conneg.offered(kind)}")
-    if kind is conneg.Kind.GRAPH:
+    offer = formats.negotiate(kind, job.accept, result=True)
+    if kind is formats.Kind.GRAPH:
         triples = list(result)
-        body = pyoxigraph.serialize(triples, format=offer.format, prefixes=used_prefixes(triples))
+        body = pyoxigraph.serialize(triples, format=offer.oxigraph, prefixes=used_prefixes(triples))
     else:
-        body = result.serialize(format=offer.format)
-    return Reply(200, offer.content_type, body)
+        body = result.serialize(format=offer.oxigraph)
+    return Answer(offer.content_type, body)
 
 
 Write = Callable[[BinaryIO], None]
@@ -113,21 +93,18 @@ _UNION = "CONSTRUCT WHERE { ?s ?p ?o }"
 """The default graph: with the union as default graph, every named graph's triples."""
 
 
-@_remote_errors
-def plan_dump(store: pyoxigraph.Store, graph: str | None, accept: str | None) -> Reply | tuple[Reply, Write]:
+def plan_dump(store: pyoxigraph.Store, graph: str | None, accept: str | None) -> Answer | tuple[Answer, Write]:
     """A Graph Store GET: a named graph (`graph`) or the default graph, the union of them (None).
 
     For our in-memory or on-disk store, the head of the answer and a function that writes the
     graph out as it reads it, so a graph of any size streams in constant memory (a named graph
-    straight from the store's index; the union through a CONSTRUCT). Otherwise a whole Reply:
-    an error (404 for an unknown graph, 406), or from a remote store its CONSTRUCT's answer.
+    straight from the store's index; the union through a CONSTRUCT). From a remote store, its
+    CONSTRUCT's whole answer. NotFound for an unknown graph.
     """
-    offer = conneg.choose(conneg.Kind.GRAPH, accept)
-    if offer is None:
-        return _text(406, f"no acceptable format; graphs are offered as: {conneg.offered(conneg.Kind.GRAPH)}")
+    offer = formats.negotiate(formats.Kind.GRAPH, accept)
     node = None if graph is None else pyoxigraph.NamedNode(graph)
     if node is not None and not store.contains_named_graph(node):
-        return _text(404, f"no graph <{graph}> in this store")
+        raise NotFound(f"no graph <{graph}> in this store")
     if not isinstance(store, pyoxigraph.Store):  # a remote store (kg serve --sparql-endpoint)
         if node is None:
             return run_query(store, QueryJob(_UNION, accept=accept))
@@ -137,53 +114,51 @@ def plan_dump(store: pyoxigraph.Store, graph: str | None, accept: str | None) ->
     def write(output: BinaryIO) -> None:
         if node is None:
             union = store.query(_UNION, use_default_graph_as_union=True)
-            pyoxigraph.serialize(union, output=output, format=offer.format, prefixes=PREFIXES)
+            pyoxigraph.serialize(union, output=output, format=offer.oxigraph, prefixes=PREFIXES)
         else:
-            store.dump(output=output, format=offer.format, from_graph=node, prefixes=PREFIXES)
+            store.dump(output=output, format=offer.oxigraph, from_graph=node, prefixes=PREFIXES)
 
-    return Reply(200, offer.content_type, b""), write
+    return Answer(offer.content_type), write
 
 
-@_remote_errors
-def run_update(store: pyoxigraph.Store, text: str, base_iri: str | None) -> Reply:
+def run_update(store: pyoxigraph.Store, text: str, base_iri: str | None) -> None:
     """Apply an update checked by kg.sparql.policy, all or nothing."""
     try:
         store.update(text, base_iri=base_iri)
     except SyntaxError as error:
-        return _text(400, f"update syntax error: {syntax_message(text, error)}")
-    return Reply(204, "text/plain; charset=utf-8", b"")
+        raise BadQuery(f"update syntax error: {syntax_message(text, error)}") from None
 
 
 def _graph(name: str | None) -> pyoxigraph.NamedNode | pyoxigraph.DefaultGraph:
     return pyoxigraph.DefaultGraph() if name is None else pyoxigraph.NamedNode(name)
 
 
-@_remote_errors
 def write_graph(
     store: pyoxigraph.Store, method: str, graph: str | None, data: bytes, media_type: str | None
-) -> Reply:
-    """Graph Store Protocol writes: PUT replaces, POST adds to, DELETE removes a graph."""
+) -> bool:
+    """Graph Store Protocol writes: PUT replaces, POST adds to, DELETE removes a graph. True
+    when the write created the graph."""
     target = _graph(graph)
     existed = graph is None or store.contains_named_graph(target)
     if method == "DELETE":
         if not existed:
-            return _text(404, f"no graph <{graph}>")
+            raise NotFound(f"no graph <{graph}>")
         store.clear_graph(target) if graph is None else store.remove_graph(target)
-        return Reply(204, "text/plain; charset=utf-8", b"")
+        return False
     rdf_format = pyoxigraph.RdfFormat.from_media_type(media_type or "")
     if rdf_format is None:
-        return _text(415, f"cannot read {media_type!r} as RDF")
+        raise UnsupportedMediaType(f"cannot read {media_type!r} as RDF")
     try:
         quads = [
             pyoxigraph.Quad(t.subject, t.predicate, t.object, target)
             for t in pyoxigraph.parse(data, format=rdf_format, base_iri=graph, without_named_graphs=True)
         ]
     except SyntaxError as error:
-        return _text(400, f"RDF syntax error: {error}")
+        raise BadQuery(f"RDF syntax error: {error}") from None
     if method == "PUT" and existed:
         store.clear_graph(target)
     store.extend(quads)
-    return Reply(204 if existed else 201, "text/plain; charset=utf-8", b"")
+    return not existed
 
 
 def flush(store: pyoxigraph.Store) -> None:

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 import httpx
 import pyoxigraph as ox
 
-from kg.errors import KgError
-from kg.store.remote import INSERT_BATCH, RemoteError, RemoteStore, batches, insert_data, shown
+from kg.errors import PushError, RemoteFailed
+from kg.store.remote import INSERT_BATCH, RemoteStore, batches, insert_data, shown
 
 GSP_BATCH = 100_000
 """Triples per Graph Store request: a graph is PUT in its first batch and POSTed in the rest, so
@@ -19,10 +19,6 @@ no request body grows with the graph (and none needs chunked encoding, which not
 TURTLE = "text/turtle"
 """The body's media type: we send N-Triples, which is Turtle, the one format every Graph Store
 implementation reads."""
-
-
-class PushError(KgError):
-    """The other store refused or failed a request; the message names the URL and the status."""
 
 
 class BearerAuth(httpx.Auth):
@@ -72,7 +68,7 @@ def triples_in(store: ox.Store, graph: Graph) -> Iterator[ox.Triple]:
 
 
 def _check(response: httpx.Response, what: str) -> None:
-    if response.status_code >= 300:
+    if not response.is_success:
         raise PushError(f"{what} {shown(response.request.url)} failed: {response.status_code} "
                         f"{response.reason_phrase}: {response.text[:500].strip()}")
 
@@ -111,7 +107,7 @@ def push_update(store: ox.Store, url: str, auth: httpx.Auth | None, timeout: flo
                     remote.update(insert_data(graph, chunk))
                     requests += 1
                     sent += len(chunk)
-            except (RemoteError, SyntaxError) as error:
+            except (RemoteFailed, SyntaxError) as error:
                 raise PushError(f"SPARQL Update: {error}") from None
             yield Pushed(None if isinstance(graph, ox.DefaultGraph) else graph.value, sent, requests)
 

@@ -14,6 +14,7 @@ from pyparsing import ParseException
 from rdflib.plugins.sparql.algebra import translatePrologue
 from rdflib.plugins.sparql.parser import parseQuery
 
+from kg.errors import RemoteFailed, RemoteTimedOut
 from kg.rdf import has_blank_node
 from kg.sparql.text import with_values
 
@@ -32,12 +33,6 @@ def shown(url: str | httpx.URL) -> str:
     return str(httpx.URL(url).copy_with(username=None, password=None))
 
 
-class RemoteError(Exception):
-    """The endpoint failed (unreachable, timed out, answered an error): a 502 or 504 for clients."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 @lru_cache(maxsize=256)
@@ -108,14 +103,14 @@ class RemoteStore:
         try:
             response = self.client.post(url, data=data, content=content, headers=headers)
         except httpx.TimeoutException:
-            raise RemoteError(504, f"{where} did not answer within {self.timeout:g} s") from None
+            raise RemoteTimedOut(f"{where} did not answer within {self.timeout:g} s") from None
         except httpx.TransportError as error:
-            raise RemoteError(502, f"cannot reach {where}: {error or type(error).__name__}") from None
-        if response.status_code == 400:
-            raise SyntaxError(f"{where} answered 400: {response.text[:1000]}")
-        if response.status_code >= 300:
-            raise RemoteError(502, f"{where} answered {response.status_code} {response.reason_phrase}: "
-                                   f"{response.text[:500]}")
+            raise RemoteFailed(f"cannot reach {where}: {error or type(error).__name__}") from None
+        if response.status_code == httpx.codes.BAD_REQUEST:
+            raise SyntaxError(f"{where} answered {response.status_code}: {response.text[:1000]}")
+        if not response.is_success:
+            raise RemoteFailed(f"{where} answered {response.status_code} {response.reason_phrase}: "
+                               f"{response.text[:500]}")
         return response
 
     def query(self, query: str, *, base_iri: str | None = None, substitutions: dict | None = None,
@@ -142,12 +137,12 @@ class RemoteStore:
             return ox.parse_query_results(response.content, format=results_format)
         rdf_format = ox.RdfFormat.from_media_type(media)
         if rdf_format is None:
-            raise RemoteError(502, f"{shown(self.query_url)} answered in an unreadable format {media!r}")
+            raise RemoteFailed(f"{shown(self.query_url)} answered in an unreadable format {media!r}")
         return [quad.triple for quad in ox.parse(response.content, format=rdf_format)]
 
     def update(self, update: str, *, base_iri: str | None = None) -> None:
         if self.update_url is None:
-            raise RemoteError(502, f"no update endpoint was given for {shown(self.query_url)}")
+            raise RemoteFailed(f"no update endpoint was given for {shown(self.query_url)}")
         text = f"BASE {ox.NamedNode(base_iri)}\n{update}" if base_iri else update
         self._post(self.update_url, content=text.encode(),
                    headers={"content-type": "application/sparql-update"})
@@ -173,7 +168,7 @@ class RemoteStore:
         """Nothing to do: the endpoint commits each update."""
 
     def check(self) -> None:
-        """Fail early (RemoteError) when the endpoint does not answer a trivial query."""
+        """Fail early (RemoteFailed) when the endpoint does not answer a trivial query."""
         self.query("ASK { }")
 
 

@@ -30,28 +30,14 @@ from typing import NoReturn
 
 import pyoxigraph
 
+from kg.errors import (Busy, RemoteFailed, RequestError, TimedOut, TooLarge, WorkerFailed, WorkerLost,
+                       from_wire, to_wire)
 from kg.store import memory
 from kg.store import embedded as kg_store
 from kg.settings import Settings
 
 log = logging.getLogger(__name__)
 _RELAY_ADDRESS = re.compile(r"https?://127\.0\.0\.1:\d+/relay/\S*")
-
-
-class Busy(Exception):
-    """Every worker stayed busy for the whole queue wait: answer 503."""
-
-
-class Timeout(Exception):
-    """The query outlived its deadline and its worker was killed: answer 504."""
-
-
-class WorkerFailed(Exception):
-    """The worker raised: a bug, answer 500 and log it."""
-
-
-class WorkerDied(WorkerFailed):
-    """The worker running the job died (killed from outside, or crashed): answer 502."""
 
 
 _PR_SET_PDEATHSIG = 1
@@ -75,7 +61,8 @@ def _child_signals() -> None:
 
 
 def _serve(conn: Connection, handle: Callable[[str, object], object]) -> None:
-    """Answer requests on conn until the other end closes it."""
+    """Answer requests on conn until the other end closes it: ("ok", result), or ("error", the
+    error as data) for a RequestError and for anything else raised (a bug: its traceback)."""
     while True:
         try:
             kind, payload = conn.recv()
@@ -83,34 +70,39 @@ def _serve(conn: Connection, handle: Callable[[str, object], object]) -> None:
             return
         try:
             conn.send(("ok", handle(kind, payload)))
-        except Exception:  # noqa: BLE001 - shipped to the server, which logs it and answers 500
-            conn.send(("error", traceback.format_exc()))
+        except RequestError as error:
+            conn.send(("error", to_wire(error)))
+        except Exception:  # noqa: BLE001 - a bug: shipped to the server, which logs it
+            conn.send(("error", to_wire(WorkerFailed(traceback.format_exc()))))
 
 
-def _plain(status: int, message: str) -> kg_store.Reply:
-    return kg_store.Reply(status, "text/plain; charset=utf-8", message.encode())
+def _outcome(status: str, result: object) -> object:
+    """What a worker's last message carries: its result, or the error it sent, raised."""
+    if status == "error":
+        raise from_wire(*result)
+    return result
 
 
-def _run_query(store: pyoxigraph.Store, job: kg_store.QueryJob, max_bytes: int) -> kg_store.Reply:
-    """A query's reply, 413 past the result-size cap and 502 when a SERVICE call failed."""
+def _run_query(store: pyoxigraph.Store, job: kg_store.QueryJob, max_bytes: int) -> kg_store.Answer:
+    """A query's answer; TooLarge past the result-size cap, RemoteFailed when a SERVICE call failed."""
     try:
-        reply = kg_store.run_query(store, job)
+        answer = kg_store.run_query(store, job)
     except OSError as error:
-        # pyoxigraph reports a failed SERVICE call (kg.sparql.relay's 502/504 included) as OSError.
+        # pyoxigraph reports a failed SERVICE call (kg.sparql.relay's error answers included) as OSError.
         if "SERVICE" not in job.text.upper():
             raise
         # pyoxigraph's message quotes the relay's address and its secret: keep only the relay's words.
         detail = _RELAY_ADDRESS.sub("the relay", str(error).split("with payload:", 1)[-1].strip())
-        return _plain(502, f"a SERVICE call of this query failed: {detail}")
-    return _capped(reply, max_bytes)
+        raise RemoteFailed(f"a SERVICE call of this query failed: {detail}") from None
+    return _capped(answer, max_bytes)
 
 
-def _capped(reply: kg_store.Reply, max_bytes: int) -> kg_store.Reply:
-    if len(reply.body) > max_bytes:
-        return _plain(413, f"the result is larger than the limit of {max_bytes} bytes "
-                           f"(--max-result-bytes); narrow the query or add a LIMIT (a whole graph "
-                           f"streams from the Graph Store: GET /rdf-graph-store?graph=IRI or ?default)")
-    return reply
+def _capped(answer: kg_store.Answer, max_bytes: int) -> kg_store.Answer:
+    if len(answer.body) > max_bytes:
+        raise TooLarge(f"the result is larger than the limit of {max_bytes} bytes "
+                       f"(--max-result-bytes); narrow the query or add a LIMIT (a whole graph "
+                       f"streams from the Graph Store: GET /rdf-graph-store?graph=IRI or ?default)")
+    return answer
 
 
 _CHUNK = 1 << 20
@@ -144,11 +136,11 @@ class _ChunkWriter:
 
 
 def _dump(store: pyoxigraph.Store, conn: Connection, graph: str | None, accept: str | None,
-          head_only: bool, max_bytes: int) -> kg_store.Reply | None:
-    """A Graph Store GET: a whole Reply (an error, a HEAD's head, a remote store's graph), or
-    the head sent as ("head", Reply), the graph as chunks, and None (the job's "ok")."""
+          head_only: bool, max_bytes: int) -> kg_store.Answer | None:
+    """A Graph Store GET: a whole Answer (a HEAD's head, a remote store's graph), or the head
+    sent as ("head", Answer), the graph as chunks, and None (the job's "ok")."""
     plan = kg_store.plan_dump(store, graph, accept)
-    if isinstance(plan, kg_store.Reply):
+    if isinstance(plan, kg_store.Answer):
         return _capped(plan, max_bytes)
     head, write = plan
     if head_only:
@@ -186,11 +178,6 @@ def _worker_main(store: pyoxigraph.Store, conn: Connection, settings: Settings) 
     _serve(conn, handle)
 
 
-def _oversized(result: object) -> bool:
-    replies = result if isinstance(result, list) else [result]
-    return any(isinstance(reply, kg_store.Reply) and reply.status == 413 for reply in replies)
-
-
 def _zygote_main(store: pyoxigraph.Store, control: Connection, settings: Settings) -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps killed workers
 
@@ -210,13 +197,13 @@ def _zygote_main(store: pyoxigraph.Store, control: Connection, settings: Setting
             os.close(fd)
             return pid
         if kind == "update":
-            reply = kg_store.run_update(store, *payload)
+            result = kg_store.run_update(store, *payload)
         elif kind == "graph":
-            reply = kg_store.write_graph(store, *payload)
+            result = kg_store.write_graph(store, *payload)
         else:
             raise ValueError(f"unknown job {kind!r}")
         kg_store.flush(store)
-        return reply
+        return result
 
     _serve(control, handle)
 
@@ -326,7 +313,7 @@ class _Stream:
     """The chunks of a graph a worker streams, holding the worker until the last one is read.
 
     The query deadline covers the whole stream, wherever it stands: past it, or when the worker
-    dies, the chunks end in Timeout or WorkerDied (the status went out already; the client sees
+    dies, the chunks end in TimedOut or WorkerLost (the status went out already; the client sees
     a cut-off body). A timer retires the worker at the deadline even while nobody asks for the
     next chunk (a client that stops reading would otherwise hold it for ever), and a stream
     closed before its end (the client went away) retires it at once.
@@ -359,7 +346,7 @@ class _Stream:
                 raise self._timeout() from None
             self._retire()
             if isinstance(error, (EOFError, OSError)):
-                raise WorkerDied(f"the worker writing this graph (pid {self._worker.pid}) died before "
+                raise WorkerLost(f"the worker writing this graph (pid {self._worker.pid}) died before "
                                  f"it finished; a fresh worker replaces it") from error
             raise
         if status == "chunk":
@@ -372,8 +359,8 @@ class _Stream:
     async def aclose(self) -> None:
         self._retire()
 
-    def _timeout(self) -> Timeout:
-        return Timeout(f"query exceeded the time limit of {self._deadline:g} s")
+    def _timeout(self) -> TimedOut:
+        return TimedOut(f"query exceeded the time limit of {self._deadline:g} s")
 
     def _expire(self) -> None:
         if not self._done:
@@ -459,9 +446,7 @@ class WorkerPool:
         with self._lock:
             self._control.send((kind, payload))
             status, result = self._control.recv()
-        if status != "ok":
-            raise WorkerFailed(result)
-        return result
+        return _outcome(status, result)
 
     def _spawn(self) -> _Worker:
         ours, theirs = socket.socketpair()
@@ -476,14 +461,12 @@ class WorkerPool:
                 self._control.send(("spawn", None))
                 send_handle(self._control, theirs.fileno(), self._zygote_pid)
                 status, pid = self._control.recv()
+            pid = _outcome(status, pid)
         except BaseException:
             ours.close()
             raise
         finally:
             theirs.close()
-        if status != "ok":
-            ours.close()
-            raise WorkerFailed(pid)
         worker = _Worker(pid, ours, generation)
         self._workers[pid] = worker
         return worker
@@ -520,7 +503,8 @@ class WorkerPool:
                 async with asyncio.timeout(self._settings.queue_wait):
                     worker = await self._idle.get()
             except TimeoutError as error:
-                raise Busy(f"all {self._settings.workers} workers are busy") from error
+                raise Busy(f"all {self._settings.workers} workers are busy; retry later",
+                           retry_after=self._settings.retry_after) from error
             finally:
                 self._waiting -= 1
         else:
@@ -562,11 +546,10 @@ class WorkerPool:
         task.add_done_callback(self._tasks.discard)
 
     async def run(self, kind: str, payload: object, timeout: float | None = None) -> object:
-        """Run a job on a worker; kill it at the deadline (Timeout) and replace it."""
+        """Run a job on a worker; kill it at the deadline (TimedOut) and replace it."""
         deadline = self._settings.query_timeout if timeout is None else timeout
         worker, started, status, result = await self._start(kind, payload, deadline)
-        self._settle(worker, started, status, result)
-        return result
+        return self._settle(worker, started, status, result)
 
     async def _start(self, kind: str, payload: object, deadline: float) -> tuple[_Worker, float, str, object]:
         """Hand a job to a worker; its first message back, within the deadline."""
@@ -585,18 +568,20 @@ class WorkerPool:
         """Retire a worker whose job did not end normally, and raise what that means."""
         self._replace(worker)
         if isinstance(error, TimeoutError):
-            raise Timeout(f"query exceeded the time limit of {deadline:g} s") from None
+            raise TimedOut(f"query exceeded the time limit of {deadline:g} s") from None
         if isinstance(error, (EOFError, OSError)):
-            raise WorkerDied(f"the worker running this query (pid {worker.pid}) died before it "
+            raise WorkerLost(f"the worker running this query (pid {worker.pid}) died before it "
                              f"answered; a fresh worker replaces it, and the query may be retried") from error
         # Cancelled (the client went away: stop its query rather than let it run to the end),
         # or anything else: as it was.
         raise error
 
-    def _settle(self, worker: _Worker, started: float, status: str, result: object) -> None:
-        """After a worker's last message: back to the queue (or retired); raise its failure."""
+    def _settle(self, worker: _Worker, started: float, status: str, result: object) -> object:
+        """After a worker's last message: back to the queue (or retired); its result, or its
+        error raised."""
         worker.warm = True
-        if status == "ok" and _oversized(result):
+        error = from_wire(*result) if status == "error" else None
+        if isinstance(error, TooLarge):
             self._replace(worker)  # give back the memory the oversized result took
         else:
             # Only a query that may have grown the worker is checked, and not while requests
@@ -606,33 +591,34 @@ class WorkerPool:
             if elapsed >= self._settings.recycle_check_after and not self._waiting:
                 self._check_memory(worker)
             self._release(worker)
-        if status != "ok":
-            raise WorkerFailed(result)
+        if error is not None:
+            raise error
+        return result
 
-    async def query(self, job: kg_store.QueryJob) -> kg_store.Reply:
+    async def query(self, job: kg_store.QueryJob) -> kg_store.Answer:
         return await self.run("query", job)
 
     async def dump(self, graph: str | None, accept: str | None, *,
-                   head_only: bool = False) -> tuple[kg_store.Reply, _Stream | None]:
-        """A Graph Store GET: the reply and, when the graph streams, its body's chunks (see
-        _Stream)."""
+                   head_only: bool = False) -> tuple[kg_store.Answer, _Stream | None]:
+        """A Graph Store GET: the answer (the head alone when the graph streams) and, when the
+        graph streams, its body's chunks (see _Stream)."""
         deadline = self._settings.query_timeout
         worker, started, status, result = await self._start("dump", (graph, accept, head_only), deadline)
         if status != "head":
-            self._settle(worker, started, status, result)
-            return result, None
+            return self._settle(worker, started, status, result), None
         return result, _Stream(self, worker, started, deadline)
 
-    async def batch(self, jobs: list[kg_store.QueryJob]) -> list[kg_store.Reply]:
+    async def batch(self, jobs: list[kg_store.QueryJob]) -> list[kg_store.Answer]:
+        """Several queries on one worker; the first that fails raises its error."""
         return await self.run("batch", jobs)
 
-    async def write(self, kind: str, payload: tuple) -> kg_store.Reply:
-        """Apply an update or Graph Store write in the zygote; retire every older worker."""
+    async def write(self, kind: str, payload: tuple) -> object:
+        """Apply an update ("update": None) or a Graph Store write ("graph": whether it created
+        the graph) in the zygote; retire every older worker."""
         loop = asyncio.get_running_loop()
         async with self._update_lock:
-            reply = await loop.run_in_executor(self._executor, self._call_zygote, kind, payload)
-            if reply.status < 300:
-                self._generation += 1
-                while not self._idle.empty():
-                    self._replace(self._idle.get_nowait())
-        return reply
+            result = await loop.run_in_executor(self._executor, self._call_zygote, kind, payload)
+            self._generation += 1
+            while not self._idle.empty():
+                self._replace(self._idle.get_nowait())
+        return result

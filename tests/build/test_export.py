@@ -66,10 +66,10 @@ def test_jsonld_file_round_trips(dist, built):
 
 @pytest.mark.parametrize("fmt", sorted(export.FORMATS))
 def test_kg_export_writes_each_format_that_parses_back(dist, built, fmt, tmp_path):
-    out = tmp_path / f"out{export.FORMATS[fmt][1]}"
+    out = tmp_path / f"out{export.FORMATS[fmt].extension}"
     subprocess.run([sys.executable, "-m", "kg", "--root", str(ROOT), "--dist", str(dist), "export",
                     "--format", fmt, "--graph", "inferred", "-o", str(out)], check=True, capture_output=True)
-    ox_format = ox.RdfFormat.from_media_type(export.FORMATS[fmt][0])
+    ox_format = ox.RdfFormat.from_media_type(export.FORMATS[fmt].media_type)
     parsed = [q.triple if isinstance(q, ox.Quad) else q for q in ox.parse(path=str(out), format=ox_format)]
     assert canonical(parsed) == canonical(built.inferred)
 

@@ -6,6 +6,7 @@ import re
 import pyoxigraph as ox
 import pytest
 
+from kg.errors import NothingToSource
 from kg.linking import quickstatements as qs
 from kg.namespaces import DZO, DZR, WD
 from tests.linking.test_wikidata import recorded, recorded_store
@@ -118,7 +119,7 @@ def test_the_output_is_the_same_every_time(store):
 
 def test_an_offensive_without_a_wikipedia_citation_cannot_be_exported(store):
     store.remove(ox.Quad(ox.NamedNode(qs.OFFENSIVE), ox.NamedNode(str(DZO.citation)), ox.NamedNode(str(DZR.article))))
-    with pytest.raises(qs.NothingToSource):
+    with pytest.raises(NothingToSource):
         qs.render(store)
 
 

@@ -13,10 +13,9 @@ from rdflib.namespace import DCTERMS, RDF
 
 from kg.linking import review as linking
 from kg.cli import parser
-from kg.linking.review import (Entity, LinkReviewError, LinksDisagree, Row, accept, candidates, missing, verify,
-                               write_review)
+from kg.errors import LinkReviewError, LinksDisagree, WikidataUnreachable
+from kg.linking.review import Entity, Row, accept, candidates, missing, verify, write_review
 from kg.namespaces import DZO, DZR, WD
-from kg.linking.wikidata import WikidataUnreachable
 from tests.linking.test_wikidata import RECORDED, client, recorded_store, replay
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -11,7 +11,8 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
-from kg.linking.wikidata import WikidataClient, WikidataError, WikidataUnreachable
+from kg.errors import WikidataError, WikidataUnreachable
+from kg.linking.wikidata import WikidataClient
 
 RECORDED = Path(__file__).resolve().parents[1] / "data" / "wikidata"
 SEARCHES = {

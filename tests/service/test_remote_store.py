@@ -87,6 +87,14 @@ def test_unreachable_store_is_502_naming_it():
     assert url in response.text
 
 
+def test_a_page_over_an_unreachable_store_is_502_naming_it():
+    url = f"http://127.0.0.1:{free_port()}/query"
+    with TestClient(create_app(RemoteStore(url), Settings())) as offline:
+        response = offline.get("/resource/sdf", headers={"accept": "text/html"})
+    assert response.status_code == 502
+    assert url in response.text
+
+
 @pytest.mark.parametrize("path", ["/timeline?from=2024-11-27&to=2024-12-03", "/casualties?from=2024-12-01",
                                   "/map?to=2024-12-06"])
 def test_an_explorer_window_draws_the_same_data_from_a_remote_store(store, build_endpoint, path):

@@ -18,7 +18,8 @@ from fastapi.testclient import TestClient
 
 from kg.sparql import named as queries
 from kg.errors import UsageError
-from kg.sparql.relay import FederationError, Relay, query_online
+from kg.errors import FederationError
+from kg.sparql.relay import Relay, query_online
 from kg.settings import WIKIDATA, Settings
 from tests.conftest import ROOT
 from tests.hardening_fixtures import Listener, RecordingProxy, oxigraph_endpoint

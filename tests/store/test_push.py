@@ -11,6 +11,7 @@ from collections.abc import Iterator
 import pyoxigraph as ox
 import pytest
 
+from kg.errors import PushError
 from kg.store import push
 from kg.sparql import named as queries
 from kg.store.remote import RemoteStore
@@ -133,5 +134,5 @@ def test_bearer_token_is_sent(store, our_service):
 
 
 def test_missing_token_is_a_401_naming_the_url(store, our_service):
-    with pytest.raises(push.PushError, match=f"PUT {our_service}.* failed: 401"):
+    with pytest.raises(PushError, match=f"PUT {our_service}.* failed: 401"):
         push.push(store, store_url=our_service)

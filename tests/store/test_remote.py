@@ -15,7 +15,9 @@ import pyoxigraph as ox
 import pytest
 
 from kg.sparql import named as queries
-from kg.store.remote import RemoteError, RemoteStore
+from kg.errors import RemoteFailed
+from kg.service.statuses import status_of
+from kg.store.remote import RemoteStore
 from kg.stats import stats_text
 from tests.conftest import ROOT
 from tests.servers import free_port, running
@@ -109,13 +111,13 @@ def test_remote_syntax_error_is_a_syntax_error(service_endpoint):
 
 def test_unreachable_endpoint_is_a_502_naming_it():
     url = f"http://127.0.0.1:{free_port()}/query"
-    with RemoteStore(url) as remote, pytest.raises(RemoteError, match=f"cannot reach {url}") as raised:
+    with RemoteStore(url) as remote, pytest.raises(RemoteFailed, match=f"cannot reach {url}") as raised:
         remote.query("ASK {}")
-    assert raised.value.status == 502
+    assert status_of(raised.value) == 502
 
 
 def test_error_status_is_a_502_naming_url_and_status(service_endpoint):
     url = service_endpoint + "/no-such-path"
-    with RemoteStore(url) as remote, pytest.raises(RemoteError, match=f"{url} answered 404") as raised:
+    with RemoteStore(url) as remote, pytest.raises(RemoteFailed, match=f"{url} answered 404") as raised:
         remote.query("ASK {}")
-    assert raised.value.status == 502
+    assert status_of(raised.value) == 502
