@@ -41,7 +41,7 @@ def article_figures(article: Path, gaz: Gazetteer) -> None:
     s = score(curated_graph(ROOT), d.events)
     print(f"article: {article.name} ({len(d.article.text.split())} words)")
     print(f"  curated incidents {s.incidents}, proposed events {s.proposed}, incidents found {s.found}")
-    for name in ("date", "date and precision", "kind", "places", "agents", "places and agents"):
+    for name in ("date", "date and precision", "kind", "places", "location precision", "agents", "places and agents"):
         print(f"  right {name:<20} {s.right.get(name, 0):3d}/{s.incidents}  {100 * s.share(name):5.1f}%")
     print(f"  right casualty figures    {s.figures_right:3d}/{s.with_figures}  {100 * s.figures_share:5.1f}%")
     print(f"  proposals matching nothing {len(s.unmatched):2d}/{s.proposed}  {100 * s.unmatched_share:5.1f}%")

@@ -17,7 +17,7 @@ import httpx
 
 from kg.build import acled, export
 from kg.build import pipeline as build_mod
-from kg.errors import KgError, LinksDisagree, UsageError
+from kg.errors import DraftInvalid, KgError, LinksDisagree, UsageError
 from kg.linking import labels as wikidata_labels
 from kg.linking import quickstatements
 from kg.linking import review as linking
@@ -272,8 +272,7 @@ def cmd_draft(args) -> int:
     print(f"draft profile: {len(report.violations)} violation(s), {len(warnings)} warning(s) (what a reviewer "
           f"adds, such as descriptions)", file=sys.stderr)
     if not report.conforms:
-        print(report.text(), file=sys.stderr)
-        return 1
+        raise DraftInvalid(str(out), report)
     return 0
 
 

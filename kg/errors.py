@@ -53,6 +53,15 @@ class DraftError(KgError):
     """An article could not be drafted (missing or empty file, no prose); the message says why."""
 
 
+class DraftInvalid(DraftError):
+    """A draft breaks rules the draft profile keeps; its files are written for review, `report`
+    holds the findings."""
+
+    def __init__(self, folder: str, report):
+        self.report = report
+        super().__init__(f"the draft in {folder} breaks rules the draft profile keeps:\n{report.text()}")
+
+
 class ReviewFileError(DraftError):
     """A review file cannot be accepted: a missing column, or a row whose value is wrong (named
     by its line)."""

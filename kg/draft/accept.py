@@ -1,6 +1,7 @@
 """`kg draft --accept REVIEW.csv`: the reviewed rows -> Turtle for graph/ in our conventions:
-slugs event-YYYY-MM-DD-..., descriptions written from the fields, citations of the article's
-references as graph/sources.ttl models them, new actors and places where a row names them.
+incidents with slugs event-YYYY-MM-DD-..., their location precision and the grouping event they
+belong to, descriptions written from the fields, citations of the article's references as
+graph/sources.ttl models them, new actors, places and offensives where a row names them.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 from kg.draft.match import Mention
 from kg.draft.pipeline import slugify
 from kg.draft.review import COLUMNS, NEW
-from kg.draft.write import PRECISION, new_class
+from kg.draft.write import LOCATION, PRECISION, new_class
 from kg.errors import ReviewFileError
 from kg.namespaces import DZO, DZR, PREFIXES
 
@@ -41,6 +42,8 @@ class Acceptor:
             self.graph.parse(p, format="turtle")
         self.kinds = {str(c)[len(str(DZO)):] for c in self.graph.transitive_subjects(RDFS.subClassOf, DZO.Event)
                       if str(c).startswith(str(DZO)) and c != DZO.Event}
+        self.groupings = {s for c in self.graph.transitive_subjects(RDFS.subClassOf, DZO.GroupingEvent)
+                          for s in self.graph.subjects(RDF.type, c)}
         self.out = rdflib.Graph()
         for prefix in ("dzo", "dzr", "rdf", "rdfs", "xsd", "skos", "dcterms"):
             self.out.bind(prefix, PREFIXES[prefix])
@@ -124,6 +127,54 @@ class Acceptor:
             self.out.add((node, DZO.citation, c))
         return node
 
+    def _location(self, row: Row, places: list[URIRef]) -> URIRef:
+        value = row.values["location_precision"].strip()
+        if value not in LOCATION:
+            raise self.fail(row, f"location_precision {value!r} is not one of {', '.join(LOCATION)}")
+        if (value == "unstated") != (not places):
+            raise self.fail(row, "location_precision is unstated exactly when the row names no place"
+                                 f" (it is {value!r} with {len(places)} place(s))")
+        return LOCATION[value]
+
+    def _part_of(self, row: Row, first: date, last: date | None, precision: str, agents: list[URIRef],
+                 cites: list[URIRef]) -> URIRef | None:
+        value = row.values["part_of"].strip()
+        if not value:
+            return None
+        if value.startswith(NEW):
+            name = value[len(NEW):].strip()
+            if not name:
+                raise self.fail(row, f"part_of: {NEW} needs a name after it")
+            node = DZR[slugify(name)]
+            if (node, RDF.type, None) not in self.out:
+                if (node, None, None) in self.graph:
+                    raise self.fail(row, f"part_of: {NEW}{name}: the slug {slugify(name)} is taken; use "
+                                         f"dzr:{slugify(name)} if it is that grouping event")
+                self._offensive(node, name, first, last, precision, agents)
+            for c in cites:
+                self.out.add((node, DZO.citation, c))
+            return node
+        if not value.startswith("dzr:") or DZR[value[4:]] not in self.groupings:
+            raise self.fail(row, f"part_of: {value!r} is no grouping event of the graph (dzr:SLUG) nor {NEW}NAME")
+        return DZR[value[4:]]
+
+    def _offensive(self, node: URIRef, name: str, first: date, last: date | None, precision: str,
+                   agents: list[URIRef]) -> None:
+        """A new offensive, opened by the row's launch: it starts then; its end is not known."""
+        o = self.out
+        o.add((node, RDF.type, DZO.MilitaryOffensive))
+        o.add((node, RDFS.label, Literal(name, lang="en")))
+        who = f" by {', '.join(self._name(a) for a in agents)}" if agents else ""
+        o.add((node, DCTERMS.description, Literal(
+            f"Offensive launched{who} on or from {first.day} {first.strftime('%B %Y')}; the article reports its launch.",
+            lang="en")))
+        o.add((node, DZO.date, Literal(first.isoformat(), datatype=XSD.date)))
+        o.add((node, DZO.datePrecision, PRECISION[precision]))
+        if last is not None:
+            o.add((node, DZO.latestDate, Literal(last.isoformat(), datatype=XSD.date)))
+        for a in agents:
+            o.add((node, DZO.agent, a))
+
     # -- rows ------------------------------------------------------------------------------------
 
     def _slug(self, first: date, kind: str, agents: list[URIRef], places: list[URIRef]) -> str:
@@ -141,7 +192,11 @@ class Acceptor:
         return slug
 
     def _name(self, node: URIRef) -> str:
-        return str(self.graph.value(node, RDFS.label) or self.out.value(node, RDFS.label) or node)
+        """The English label (a place may also have an Arabic one, which an English description
+        must not pick up)."""
+        labels = [*self.graph.objects(node, RDFS.label), *self.out.objects(node, RDFS.label)]
+        english = [lbl for lbl in labels if getattr(lbl, "language", None) in (None, "en")]
+        return str(english[0] if english else labels[0] if labels else node)
 
     def accept(self, row: Row) -> None:
         v = row.values
@@ -159,12 +214,14 @@ class Acceptor:
         if not (agents or targets or places):
             raise self.fail(row, "an event needs at least one agent, target or place")
         counts = {w: self._count(row, w) for w in ("killed", "injured", "arrested")}
+        location = self._location(row, places)
+        part_of = self._part_of(row, first, last, precision, agents, cites)
         node = DZR[self._slug(first, kind, agents, places)]
         o = self.out
         o.add((node, RDF.type, DZO[kind]))
         o.add((node, RDFS.label, Literal(label, lang="en")))
         o.add((node, DCTERMS.description, Literal(self._describe(kind, first, last, precision, agents, targets,
-                                                                  places, counts), lang="en")))
+                                                                  places, location, counts), lang="en")))
         o.add((node, DZO.date, Literal(first.isoformat(), datatype=XSD.date)))
         o.add((node, DZO.datePrecision, PRECISION[precision]))
         if last is not None:
@@ -172,6 +229,9 @@ class Acceptor:
         for prop, nodes in ((DZO.agent, agents), (DZO.target, targets), (DZO.place, places)):
             for n in nodes:
                 o.add((node, prop, n))
+        o.add((node, DZO.locationPrecision, location))
+        if part_of is not None:
+            o.add((node, DZO.partOf, part_of))
         for c in cites:
             o.add((node, DZO.citation, c))
         o.add((node, SKOS.editorialNote, Literal(
@@ -200,7 +260,7 @@ class Acceptor:
         for c in cites:
             o.add((record, DZO.citation, c))
 
-    def _describe(self, kind, first, last, precision, agents, targets, places, counts) -> str:
+    def _describe(self, kind, first, last, precision, agents, targets, places, location, counts) -> str:
         """A description in our words, from the reviewed fields."""
         names = lambda nodes: ", ".join(self._name(n) for n in nodes[:-1]) + (" and " if len(nodes) > 1 else "") \
             + (self._name(nodes[-1]) if nodes else "")  # noqa: E731
@@ -211,7 +271,7 @@ class Acceptor:
         if targets:
             text += f" against {names(targets)}"
         if places:
-            text += f" at {names(places)}"
+            text += f" {'near' if location == DZO.NearPlace else 'in' if location == DZO.InRegion else 'at'} {names(places)}"
         when = {"day": f"on {first.day} {first.strftime('%B %Y')}", "month": f"in {first.strftime('%B %Y')}",
                 "year": f"in {first.year}"}.get(precision) or \
             f"between {first.day} {first.strftime('%B %Y')} and {last.day} {last.strftime('%B %Y')}"

@@ -1,5 +1,6 @@
-"""Events from an article: each sentence's date, kind, agents, targets, places and casualty figures,
-by rules over the sentence and its neighbours, with the reasons kept for the reviewer.
+"""Incidents from an article: each sentence's date, kind, agents, targets, places with how precisely
+they are known, casualty figures, and the grouping event a reported launch opens, by rules over the
+sentence and its neighbours, with the reasons kept for the reviewer.
 """
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from kg.draft import dates, kinds, numbers
-from kg.draft.match import Gazetteer, Mention
+from kg.draft.match import Gazetteer, Mention, short_iri
 from kg.draft.text import Article, Sentence
 
 NO_TARGET = {"Withdrawal", "Deployment", "MilitaryExercise", "BaseEstablished", "Announcement", "Defection",
@@ -25,6 +26,16 @@ _SUPPORT = re.compile(r"^\s*(?:supported|backed|assisted|aided)\s+by\b|^\s*with 
 _AIR = re.compile(r"\b(?:aircraft|warplanes?|jets?|drones?|helicopters?|air forces?)\b", re.I)
 _COUNT = re.compile(r"\b(?P<n>two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+(?:[\w-]+\s+){0,2}$", re.I)
 _ANOTHER = re.compile(r"\band\s+another\b", re.I)
+_DIRECTION = r"(?:north|south|east|west|north-east|north-west|south-east|south-west)"
+_NEAR = re.compile(rf"\b(?:near|nearby|close to|around|outside|(?:outskirts|vicinity|edge|{_DIRECTION})\s+of)\s+"
+                   r"(?:(?:the|its|their|his|her)\s+)?(?:(?:towns?|villages?|cit(?:y|ies)|areas?)\s+(?:of\s+)?)?$", re.I)
+"""What puts an event near a place rather than at it: "near the towns of", "the outskirts of", "east of"."""
+_LOCATED_BY = re.compile(rf"\b{_DIRECTION}\s+of\s+(?:the\s+)?$|\b(?:bank|side|banks|shore)\s+of\s+(?:the\s+)?$", re.I)
+_AREA_TYPES = ("Region", "Governorate", "Desert", "Country", "District")
+"""Places that are only a larger area: an event placed in them alone is known to the region."""
+_AREA_WORDS = re.compile(r"\b(?:desert|region|governorate|province|countryside|area|valley|border|countryside)s?\b", re.I)
+AT, NEAR, REGION, UNSTATED = "at", "near", "region", "unstated"
+"""How precisely an event's place is known (dzo:AtPlace, dzo:NearPlace, dzo:InRegion, dzo:PlaceUnstated)."""
 
 
 @dataclass
@@ -53,6 +64,9 @@ class DraftEvent:
     status: str = ""
     reasons: list[str] = field(default_factory=list)
     copy: tuple[int, int] = (1, 1)
+    location: str = UNSTATED
+    part_of: Mention | None = None
+    """For the launch of an offensive: the grouping event it opens (iri None: one the graph lacks)."""
 
     @property
     def start(self) -> int:
@@ -167,9 +181,10 @@ class Extractor:
         if previous is None or not _ANAPHORA.search(s.clean):
             return
         places = self._places(s.clean, [m for m in mentions if m.kind == "place"], (0, len(s.clean)), previous.kind)
-        if places and not previous.places:
+        if places[0] and not previous.places:
             previous.places = self._prune(places[0])
             previous.reasons.append(f"places from the next sentence: {', '.join(m.reason() for m in previous.places)}")
+            self._locate(previous, places[3], previous.reasons)
         figures = numbers.figures(s.clean)
         if figures and not previous.casualties:
             party = previous.targets[0] if previous.targets else None
@@ -214,9 +229,10 @@ class Extractor:
         self._roles(event, text, top, actors, clause, previous, reasons)
         places = self._places(text, [m for m in inside if m.kind == "place"], clause, kind)
         event.places, event.origins, event.destinations = self._prune(places[0]), places[1], places[2]
+        self._locate(event, places[3], reasons)
         if not event.places and previous and "agents from the sentence before" in " ".join(reasons) \
                 and kind not in ("Defection", "Announcement"):
-            event.places = list(previous.places)
+            event.places, event.location = list(previous.places), previous.location
             reasons.append("places from the sentence before (it goes on about the same actors)")
         self._figures(event, text, clause, actors, reasons)
         self._refine_kind(event, text, clause, reasons)
@@ -226,6 +242,8 @@ class Extractor:
             event.status = "reported"
         if not (event.agents or event.targets or event.places):
             return
+        if kinds.LAUNCH.search(text, cs, ce):
+            self._opens(event, kinds.LAUNCH.search(text, cs, ce), reasons)
         reasons.insert(0, self._date_reason(when))
         event.reasons = reasons
         self.events.extend(self._copies(text, top, clause, event))
@@ -255,7 +273,8 @@ class Extractor:
     def _clone(event: DraftEvent, places: list[Mention], copy: tuple[int, int]) -> DraftEvent:
         return DraftEvent(event.kind, event.date, event.sentence, event.trigger, list(event.agents),
                           list(event.targets), list(places), list(event.origins), list(event.destinations),
-                          list(event.to_party), list(event.casualties), event.status, list(event.reasons), copy)
+                          list(event.to_party), list(event.casualties), event.status, list(event.reasons), copy,
+                          event.location, event.part_of)
 
     def _subordinate(self, s: Sentence, hits, span, mentions, anchor_before, when) -> None:
         """"..., following the withdrawal of pro-government forces": an event before the sentence's
@@ -275,10 +294,11 @@ class Extractor:
         event = DraftEvent(top.kind, window, s, top.words)
         event.agents = _unique(actors)
         event.places = self._prune(places[0])
-        if not event.places and self.events and self.events[-1].sentence is s:
-            event.places = list(self.events[-1].places)
         event.reasons = [self._date_reason(window), f"kind: '{top.words}' -> {top.kind} (what the sentence's event followed)",
                          *(f"agent: {m.reason()}" for m in event.agents), *(f"place: {m.reason()}" for m in event.places)]
+        self._locate(event, places[3], event.reasons)
+        if not event.places and self.events and self.events[-1].sentence is s:
+            event.places, event.location = list(self.events[-1].places), self.events[-1].location
         self.events.append(event)
 
     # -- roles, places, figures ---------------------------------------------------------------------
@@ -385,14 +405,20 @@ class Extractor:
         return m
 
     def _places(self, text: str, places: list[Mention], clause, kind: str):
-        """(event places, origins, destinations). Names after "from" are where forces set out (and
-        places of a withdrawal), after "to"/"towards" where they went (and places of a deployment);
-        "north of X", "the bank of X", "A of X" (X holds A) only locate the place."""
-        at, origins, destinations = [], [], []
+        """(event places, origins, destinations, the starts of places the event is only near).
+        Names after "from" are where forces set out (and places of a withdrawal), after
+        "to"/"towards" where they went (and places of a deployment); "north of X", "the bank of X",
+        "A of X" (X holds A) only locate the place, unless nothing else places the event: then it
+        is near X. After "near", "the outskirts of", the event is near the place."""
+        at, origins, destinations, located_by = [], [], [], []
+        near = {m.start for m in places if _NEAR.search(text[max(clause[0], m.start - 60):m.start])}
+        for before, m in zip(places, places[1:]):
+            if before.start in near and re.fullmatch(r"\s*(?:,|,?\s*and)\s*(?:the\s+)?", text[before.end:m.start]):
+                near.add(m.start)  # "near the towns of Khasham and Al-Salihiyah": near both
         for n, m in enumerate(places):
             lead = text[max(clause[0], m.start - 40):m.start].lower()
-            if re.search(r"\b(?:north|south|east|west|north-east|north-west|south-east|south-west)\s+of\s+(?:the\s+)?$|"
-                         r"\b(?:bank|side|banks|shore)\s+of\s+(?:the\s+)?$", lead):
+            if _LOCATED_BY.search(lead):
+                located_by.append(m)
                 continue
             if n > 0 and re.fullmatch(r"\s*(?:region\s+|area\s+|desert\s+)?of\s+(?:the\s+)?", text[places[n - 1].end:m.start]):
                 continue
@@ -408,7 +434,45 @@ class Extractor:
                     at.append(m)
                 continue
             at.append(m)
-        return _unique(at), _unique(origins), _unique(destinations)
+        if not at and not origins and not destinations and located_by:
+            at = [m for m in located_by if re.search(_DIRECTION, text[max(clause[0], m.start - 40):m.start], re.I)]
+            near |= {m.start for m in at}
+        return _unique(at), _unique(origins), _unique(destinations), near
+
+    def _locate(self, event: DraftEvent, near: set[int], reasons: list[str]) -> None:
+        """How precisely the event's place is known: near the places when the sentence puts it
+        near each of them, in the region when it names only areas (a governorate, a desert, a
+        region), else at the place."""
+        if not event.places:
+            event.location = UNSTATED
+            return
+        area = [m for m in event.places if (m.iri and any(self.gaz.is_a(m.iri, t) for t in _AREA_TYPES))
+                or (not m.iri and _AREA_WORDS.search(m.words))]
+        if all(m.start in near for m in event.places):
+            event.location = NEAR
+            why = "the sentence puts it near " + ", ".join(m.label for m in event.places if m.start in near)
+        elif len(area) == len(event.places):
+            event.location, why = REGION, "only an area is named"
+        else:
+            event.location, why = AT, "at the place named"
+        reasons.append(f"location precision: {event.location} ({why})")
+
+    def _opens(self, event: DraftEvent, launch: re.Match, reasons: list[str]) -> None:
+        """"launched an offensive": the incident that opens a grouping event, which is the graph's
+        offensive its agents led in that window, or a new one."""
+        agents = {m.iri for m in event.agents if m.iri}
+        found = self.gaz.grouping_opened(agents, event.date.start)
+        noun = "campaign" if launch.group(0).lower().endswith("campaign") else "offensive"
+        if found:
+            event.part_of = Mention(launch.start(), launch.end(), launch.group(0), "grouping", found,
+                                    self.gaz.label.get(found, found), 100, "offensive its agents led then")
+            reasons.append(f"part of: {short_iri(found)} (the {noun} its agents led in that window)")
+            return
+        who = " and ".join(m.label for m in event.agents[:2]) or "unnamed forces"
+        day = event.date.start
+        name = f"{noun[0].upper()}{noun[1:]} of {who} ({day.strftime('%B')} {day.year})"
+        event.part_of = Mention(launch.start(), launch.end(), name, "grouping", None, name, 0, "new")
+        reasons.append(f"part of: a new {noun}, '{name}' (no offensive of the graph led by its agents then)")
 
     def _prune(self, places: list[Mention]) -> list[Mention]:
         """The most specific places: a place that holds another of the event's places, a border

@@ -49,9 +49,11 @@ RULES: tuple[Rule, ...] = (
                                     r"overr[au]n|liberat\w+|advance[sd]? into|fell to"),
     _rule("BaseEstablished", 68, r"(?:establish\w*|set up|set-up|erected|built) (?:new |several |a |an )?"
                                  r"(?:[\w-]+ ){0,2}(?:checkpoints?|bases?|headquarters|outposts?|posts?)"),
+    _rule("LiveFireExercise", 66, r"live[- ](?:fire|ammunition) (?:[\w-]+ ){0,2}(?:exercises?|drills?|training)|"
+                                  r"(?:exercises?|drills?) (?:with|using) live (?:ammunition|fire|rounds)"),
     _rule("MilitaryExercise", 65, r"exercises?|drills?|training|manoeuvres?|maneuvers?"),
-    _rule("MilitaryOffensive", 60, r"launch(?:ed|es|ing)? (?:an? |its |their |a new |the )?(?:[\w-]+ ){0,3}"
-                                   r"(?:offensive|campaign)"),
+    _rule("ArmedClash", 60, r"launch(?:ed|es|ing)? (?:an? |its |their |a new |the )?(?:[\w-]+ ){0,3}"
+                            r"(?:offensive|campaign)"),
     _rule("Deployment", 50, r"reinforcements?|reinforc(?:ed|ing)|deploy(?:ed|ing|s|ment)|redeploy\w*|consolidat\w+|"
                             r"expanded (?:its |their )?(?:military )?presence|mobili[sz]\w+|"
                             r"sent (?:additional |more |new )?(?:troops|forces|reinforcements)"),
@@ -61,7 +63,12 @@ RULES: tuple[Rule, ...] = (
                             r"target(?:ed|ing)|opened fire|skirmish\w*|encounter"),
     _rule("ArmedClash", 30, r"killed|killing|kills", verbal=False),
 )
-"""The rules, most telling first."""
+"""The rules, most telling first. A campaign is a grouping event, not an incident: the launch of
+an offensive that a sentence reports is an armed clash, the incident that opens it (`LAUNCH`)."""
+
+LAUNCH = re.compile(r"\blaunch(?:ed|es|ing)? (?:an? |its |their |a new |the )?(?:[\w-]+ ){0,3}(?:offensive|campaign)\b",
+                    re.I)
+"""The opening of an offensive or campaign: the incident points to the grouping event it opens."""
 
 CIVILIANS = re.compile(r"\b(civilians?|drivers?|residents?|villagers?|farmers?|shepherds?|children|women|"
                        r"worshippers|passers-by|journalists?|aid workers?)\b", re.I)

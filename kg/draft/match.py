@@ -1,11 +1,13 @@
 """Actors and places named in a sentence, matched against the existing graph: its labels,
 alternative labels and names in other languages (Arabic first) fetched from Wikidata; a name that
-matches nothing well is proposed as new, with the closest resources as candidates.
+matches nothing well is proposed as new, with the closest resources as candidates. Also the
+graph's grouping events (offensives, campaigns), which a reported launch opens.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import rdflib
@@ -42,6 +44,16 @@ PLACE_WORDS = re.compile(r"\b(village|town|city|cities|desert|area|region|distri
 ACTOR_WORDS = re.compile(r"\b(forces?|army|militias?|brigades?|groups?|council|command|front|regiment|division|"
                          r"battalion|party|coalition|units?|cells|movement|organi[sz]ation|directorate|guards?|corps|"
                          r"police|government|fighters|rebels|gunmen|tribes?|tribal|operations room|ministry)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """A grouping event of the graph: who led it and the window it started in or lasted."""
+
+    iri: str
+    agents: frozenset[str]
+    start: date
+    end: date
 
 
 @dataclass(frozen=True)
@@ -138,6 +150,28 @@ class Gazetteer:
         exact_long = "|".join(re.escape(n) for n in long_)
         self._exact = re.compile(rf"(?<![\w-])(?:(?i:{exact_long})|{exact_short})(?![\w-])") if exact_long else None
         self._choices = [e.name for e in entries]
+        self.groupings = self._groupings(graph)
+        for g in self.groupings:
+            self.label[g.iri] = str(graph.value(rdflib.URIRef(g.iri), RDFS.label) or g.iri)
+
+    @staticmethod
+    def _groupings(graph: rdflib.Graph) -> list[Grouping]:
+        out = []
+        for cls in set(graph.transitive_subjects(RDFS.subClassOf, DZO.GroupingEvent)):
+            for g in graph.subjects(RDF.type, cls):
+                first = graph.value(g, DZO.date)
+                if first is None:
+                    continue
+                last = graph.value(g, DZO.endDate) or graph.value(g, DZO.latestDate) or first
+                out.append(Grouping(str(g), frozenset(map(str, graph.objects(g, DZO.agent))),
+                                    first.toPython(), last.toPython()))
+        return sorted(set(out), key=lambda x: x.iri)
+
+    def grouping_opened(self, agents: set[str], day: date) -> str | None:
+        """The grouping event that a launch by `agents` on `day` opens: the one they lead whose
+        window holds the day, when exactly one does."""
+        found = [g.iri for g in self.groupings if g.agents & agents and g.start <= day <= g.end]
+        return found[0] if len(found) == 1 else None
 
     @classmethod
     def from_project(cls, root: Path) -> "Gazetteer":

@@ -14,8 +14,10 @@ from kg.draft.match import Mention, short_iri
 from kg.draft.pipeline import Draft
 
 COLUMNS = ("id", "date", "date_precision", "kind", "acled_sub_event_type", "label", "agents", "targets", "places",
-           "killed", "injured", "arrested", "references", "start", "end", "reasons")
-"""The columns of review.csv, in this order."""
+           "killed", "injured", "arrested", "references", "start", "end", "reasons", "location_precision", "part_of")
+"""The columns of review.csv, in this order: the first sixteen as issue 19 fixed them, then what
+every incident has since (how precisely its place is known: at, near, region, unstated) and the
+grouping event a launch opens (dzr:slug, or new:NAME)."""
 SEP = "; "
 """Between several values of one cell."""
 NEW = "new:"
@@ -50,7 +52,8 @@ def rows(d: Draft, ids: list[str], labels: list[str], ontology: Path) -> list[di
             "agents": cell(e.agents), "targets": cell(e.targets), "places": cell(e.places),
             "killed": number("killed"), "injured": number("injured"), "arrested": number("arrested"),
             "references": SEP.join(e.refs), "start": str(e.start), "end": str(e.end),
-            "reasons": SEP.join(e.reasons),
+            "reasons": SEP.join(e.reasons), "location_precision": e.location,
+            "part_of": cell([e.part_of]) if e.part_of else "",
         })
     return out
 

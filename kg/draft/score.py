@@ -1,10 +1,12 @@
 """How close a draft comes to a curated graph: each curated incident paired with at most one
-proposed event (sharing a reference, best agreement first), then the share found with the right
-day, kind, places, agents and casualty figures, and the proposals that match nothing.
+proposed event (sharing a reference, best agreement first; a grouping event may take the proposal
+of a launch that restates it), then the share found with the right day, kind, places, location
+precision, agents and casualty figures, and the proposals that match nothing.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import rdflib
 
@@ -25,6 +27,7 @@ class Curated:
     refs: frozenset[str]
     figures: dict[str, int | None]
     incident: bool
+    location: str = ""
 
 
 @dataclass
@@ -55,12 +58,14 @@ class Scores:
 
 PRECISIONS = {"DayPrecision": "day", "MonthPrecision": "month", "YearPrecision": "year",
               "ApproximatePrecision": "approximate"}
+LOCATIONS = {"AtPlace": "at", "NearPlace": "near", "InRegion": "region", "PlaceUnstated": "unstated"}
 
 
 def curated_events(graph: rdflib.Graph) -> list[Curated]:
-    """Every dated event of the graph; incidents are those whose slug starts with event-."""
+    """Every dated incident (dzo:Event) and grouping event of the graph; only incidents count."""
     out = []
-    kinds = set(graph.transitive_subjects(RDFS.subClassOf, DZO.Event)) | {DZO.Conflict}
+    incidents = set(graph.transitive_subjects(RDFS.subClassOf, DZO.Event))
+    kinds = incidents | set(graph.transitive_subjects(RDFS.subClassOf, DZO.GroupingEvent))
     for e in set(graph.subjects(DZO.date, None)):
         types = [t for t in graph.objects(e, RDF.type) if t in kinds]
         if not types:
@@ -72,14 +77,14 @@ def curated_events(graph: rdflib.Graph) -> list[Curated]:
                 value = graph.value(record, DZO[what])
                 if value is not None:
                     figures[what] = (figures.get(what) or 0) + int(value)
-        slug = str(e)[len(str(DZR)):]
         out.append(Curated(
             str(e), str(finest[0])[len(str(DZO)):], graph.value(e, DZO.date).toPython(),
             PRECISIONS.get(str(graph.value(e, DZO.datePrecision)).rsplit("#", 1)[-1], ""),
             frozenset(map(str, graph.objects(e, DZO.agent))), frozenset(map(str, graph.objects(e, DZO.place))),
             frozenset(str(c).rsplit("-", 1)[-1] for c in graph.objects(e, DZO.citation)
                       if str(c).startswith(str(DZR) + "reference-") or str(c).startswith(str(DZR) + "note-")),
-            figures, slug.startswith("event-")))
+            figures, any(t in incidents for t in types),
+            LOCATIONS.get(str(graph.value(e, DZO.locationPrecision)).rsplit("#", 1)[-1], "")))
     return out
 
 
@@ -117,6 +122,7 @@ def score(graph: rdflib.Graph, draft: list[DraftEvent]) -> Scores:
         "date and precision": lambda c, d: d.date.start == c.date and d.date.precision == c.precision,
         "kind": lambda c, d: d.kind == c.kind,
         "places": lambda c, d: {m.iri for m in d.places} == set(c.places),
+        "location precision": lambda c, d: d.location == c.location,
         "agents": lambda c, d: {m.iri for m in d.agents} == set(c.agents),
     }
     checks["places and agents"] = lambda c, d: checks["places"](c, d) and checks["agents"](c, d)

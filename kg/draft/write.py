@@ -1,7 +1,8 @@
-"""The draft graph of an article: its events, new actors and places, casualty records, the
-article as a source with its references, and for every event the span of text it was read from
-(Web Annotation offsets), in a named graph of its own: built with rdflib, written as TriG by
-pyoxigraph (rdflib's TriG writer warns of its own deprecations).
+"""The draft graph of an article: its incidents (each with its location precision, and the grouping
+event a launch opens, new ones included), new actors and places, casualty records, the article as
+a source with its references, and for every incident the span of text it was read from (Web
+Annotation offsets), in a named graph of its own: built with rdflib, written as TriG by pyoxigraph
+(rdflib's TriG writer warns of its own deprecations).
 """
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ from kg.rdf import to_oxigraph
 PRECISION = {"day": DZO.DayPrecision, "month": DZO.MonthPrecision, "year": DZO.YearPrecision,
              "approximate": DZO.ApproximatePrecision}
 STATUS = {"claimed": DZO.Claimed, "reported": DZO.Reported}
+LOCATION = {"at": DZO.AtPlace, "near": DZO.NearPlace, "region": DZO.InRegion, "unstated": DZO.PlaceUnstated}
+"""The location precision of an incident, as review.csv writes it -> the ontology's value."""
 _PLACE_CLASS = {"village": "Village", "town": "Town", "city": "City", "cities": "City", "desert": "Desert",
                 "area": "Region", "region": "Region", "countryside": "Region", "border": "Region", "valley": "Region",
                 "district": "District", "governorate": "Governorate", "province": "Governorate", "base": "MilitaryBase",
@@ -68,7 +71,7 @@ def label(d: Draft, e: DraftEvent, kind_labels: dict[str, str]) -> str:
     if e.targets:
         text += f" on {names(e.targets)}"
     if e.places:
-        text += f" in {names(e.places)}"
+        text += f" {'near' if e.location == 'near' else 'in'} {names(e.places)}"
     day = e.date.start
     text += f", {day.day} {day.strftime('%B')} {day.year}" if e.date.precision == "day" else \
         f", {day.strftime('%B')} {day.year}" if e.date.precision != "year" else f", {day.year}"
@@ -142,6 +145,35 @@ def _party(g: rdflib.Graph, d: Draft, m: Mention, e: DraftEvent, source: URIRef)
     return node
 
 
+def grouping_iri(d: Draft, m: Mention) -> URIRef:
+    """A grouping event the graph lacks, proposed by the launch that opens it."""
+    return DZR[f"draft-{d.slug}-grouping-{slugify(m.words)}"]
+
+
+def _grouping(g: rdflib.Graph, d: Draft, e: DraftEvent, source: URIRef) -> URIRef:
+    """The graph's grouping event a launch opens, or a new offensive dated by its launch (the
+    launch's date is the start of the offensive; its end the article may not give)."""
+    m = e.part_of
+    if m.iri:
+        return URIRef(m.iri)
+    node = grouping_iri(d, m)
+    if (node, RDF.type, None) not in g:
+        g.add((node, RDF.type, DZO.MilitaryOffensive))
+        g.add((node, RDFS.label, Literal(m.words, lang="en")))
+        g.add((node, DZO.date, Literal(e.date.start.isoformat(), datatype=XSD.date)))
+        g.add((node, DZO.datePrecision, PRECISION[e.date.precision]))
+        if e.date.precision == "approximate" and e.date.end and e.date.end >= e.date.start:
+            g.add((node, DZO.latestDate, Literal(e.date.end.isoformat(), datatype=XSD.date)))
+        for a in e.agents:
+            g.add((node, DZO.agent, _party(g, d, a, e, source)))
+        g.add((node, SKOS.editorialNote, Literal(
+            "New grouping event proposed by kg draft: the article reports its launch, and no offensive of "
+            "the graph was led by the launch's agents at that date.", lang="en")))
+    for c in _citations(d, e, source):
+        g.add((node, DZO.citation, c))
+    return node
+
+
 def _event(g: rdflib.Graph, d: Draft, node: URIRef, e: DraftEvent, text: str, source: URIRef) -> None:
     g.add((node, RDF.type, DZO[e.kind]))
     g.add((node, RDFS.label, Literal(text, lang="en")))
@@ -153,6 +185,9 @@ def _event(g: rdflib.Graph, d: Draft, node: URIRef, e: DraftEvent, text: str, so
                      (DZO.origin, e.origins), (DZO.destination, e.destinations), (DZO.toParty, e.to_party)):
         for m in ms:
             g.add((node, prop, _party(g, d, m, e, source)))
+    g.add((node, DZO.locationPrecision, LOCATION[e.location]))
+    if e.part_of is not None:
+        g.add((node, DZO.partOf, _grouping(g, d, e, source)))
     if e.status:
         g.add((node, DZO.epistemicStatus, STATUS[e.status]))
     for c in _citations(d, e, source):

@@ -62,7 +62,8 @@ def write_rows(path, rows, columns=COLUMNS):
 def good_row(**changes):
     row = {c: "" for c in COLUMNS}
     row.update(id="x", date="2024-12-03", date_precision="day", kind="ArmedClash", label="A clash",
-               agents="dzr:syrian-democratic-forces", references="14", start="0", end="10")
+               agents="dzr:syrian-democratic-forces", references="14", start="0", end="10",
+               location_precision="unstated")
     row.update(changes)
     return row
 
@@ -74,6 +75,10 @@ def good_row(**changes):
     ({"killed": "two"}, "killed 'two' is not a number in digits"),
     ({"agents": "dzr:no-such-actor"}, "dzr:no-such-actor is no actor of the graph"),
     ({"places": "dzr:syrian-democratic-forces"}, "is no place of the graph"),
+    ({"location_precision": "somewhere"}, "location_precision 'somewhere' is not one of at, near, region, unstated"),
+    ({"location_precision": "at"}, "is unstated exactly when the row names no place"),
+    ({"places": "dzr:khasham"}, "is unstated exactly when the row names no place"),
+    ({"part_of": "dzr:syrian-democratic-forces"}, "is no grouping event of the graph"),
 ])
 def test_a_bad_row_is_named_by_its_line(tmp_path, changes, message):
     path = tmp_path / "review.csv"
@@ -93,3 +98,31 @@ def test_a_missing_column_is_named(tmp_path):
 def test_a_missing_review_file_is_named(tmp_path):
     with pytest.raises(ReviewFileError, match="no such review file"):
         accept(ROOT, tmp_path / "nope.csv")
+
+
+def test_a_launch_points_to_its_grouping_event(written):
+    with written.csv.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    launches = [r for r in rows if r["part_of"]]
+    assert {r["part_of"] for r in launches} == {"dzr:deir-ez-zor-offensive-2024", "dzr:2024-syrian-opposition-offensives"}
+    assert {r["kind"] for r in launches} == {"ArmedClash"}
+    path = written.csv.parent / "launches.csv"
+    write_rows(path, launches)
+    g = rdflib.Graph().parse(data=accept(ROOT, path), format="turtle")
+    opened = set(g.objects(None, DZO.partOf))
+    assert opened == {DZR["deir-ez-zor-offensive-2024"], DZR["2024-syrian-opposition-offensives"]}
+    assert not any(g.subjects(RDF.type, DZO.MilitaryOffensive))
+
+
+def test_a_launch_of_an_offensive_the_graph_lacks_becomes_a_new_offensive(tmp_path):
+    row = good_row(kind="ArmedClash", places="dzr:khasham", location_precision="near",
+                   part_of="new:Khasham offensive (2024)")
+    path = tmp_path / "review.csv"
+    write_rows(path, [row])
+    g = rdflib.Graph().parse(data=accept(ROOT, path), format="turtle")
+    offensive = DZR["khasham-offensive-2024"]
+    assert (offensive, RDF.type, DZO.MilitaryOffensive) in g
+    assert g.value(offensive, DCTERMS.description) is not None
+    event = next(g.subjects(DZO.partOf, offensive))
+    assert g.value(event, DZO.locationPrecision) == DZO.NearPlace
+    assert "near Khasham" in str(g.value(event, DCTERMS.description))

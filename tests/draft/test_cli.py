@@ -1,10 +1,13 @@
 """`kg draft` and `kg draft --accept` on the command line; loading the draft beside the build."""
 from __future__ import annotations
 
+import shutil
+
 import pyoxigraph as ox
 
 from kg.draft.write import graph_iri
 from kg.store import datasets
+from tests.conftest import ROOT
 from tests.test_cli import kg
 
 
@@ -14,6 +17,20 @@ def test_draft_writes_the_three_files_into_a_new_nested_folder(article_path, tmp
     assert done.returncode == 0, done.stderr
     assert {p.name for p in out.iterdir()} == {"draft.trig", "review.csv", "review.html"}
     assert "0 violation(s)" in done.stderr
+
+
+def test_a_draft_that_breaks_a_kept_rule_fails_as_an_error_with_its_files_written(article_path, tmp_path):
+    root = tmp_path / "project"
+    for folder in ("ontology", "graph", "shapes"):
+        shutil.copytree(ROOT / folder, root / folder)
+    with (root / "shapes" / "dzo.shacl.ttl").open("a", encoding="utf-8") as f:
+        f.write("\ndzs:SourcedEventShape a sh:NodeShape ; sh:targetClass dzo:Event ;\n"
+                "    sh:property [ sh:path dzo:outcome ; sh:minCount 1 ; sh:message \"needs an outcome\" ] .\n")
+    out = tmp_path / "out"
+    done = kg("--root", str(root), "draft", str(article_path), "-o", str(out))
+    assert done.returncode == 1
+    assert "error: the draft in" in done.stderr and "needs an outcome" in done.stderr
+    assert (out / "review.csv").is_file()
 
 
 def test_a_missing_article_is_said_and_fails(tmp_path):

@@ -25,7 +25,7 @@ def scores(drafted):
 
 
 def test_recall_of_dates_is_above_85_percent(scores):
-    assert scores.incidents == 57
+    assert scores.incidents == 58  # the launch of the opposition offensives is an incident of its own
     assert scores.share("date") >= 0.85
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from kg.draft.kinds import acled_types, describes_only, hits
+from kg.draft.kinds import LAUNCH, acled_types, describes_only, hits
 from tests.conftest import ROOT
 
 
@@ -24,7 +24,10 @@ def kind(text):
     ("Anti-SDF protests erupted in the city.", "Protest"),
     ("Arab elements started to defect.", "Defection"),
     ("The opposition announced the capture of the town.", "Announcement"),
-    ("The coalition conducted live-fire exercises.", "MilitaryExercise"),
+    ("The coalition conducted live-fire exercises.", "LiveFireExercise"),
+    ("The coalition conducted four live-ammunition exercises at the base.", "LiveFireExercise"),
+    ("The militias held night drills.", "MilitaryExercise"),
+    ("The SDF launched an offensive on pro-government forces.", "ArmedClash"),
     ("Reinforcements arrived from several groups.", "Deployment"),
     ("The militias established new checkpoint systems at the entrances.", "BaseEstablished"),
     ("Cells killed a member of the SDF.", "ArmedClash"),
@@ -32,6 +35,12 @@ def kind(text):
 ])
 def test_kind_of_a_sentence(text, expected):
     assert kind(text) == expected
+
+
+def test_a_launch_opens_a_grouping_event_and_is_no_grouping_kind():
+    assert LAUNCH.search("In late November a HTS-led coalition launched a country wide offensive.")
+    assert not LAUNCH.search("The following week the SDF launched a security operation.")
+    assert {h.kind for h in hits("The SDF launched an offensive.")} == {"ArmedClash"}
 
 
 def test_descriptions_are_not_events():

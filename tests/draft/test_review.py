@@ -15,7 +15,8 @@ def test_csv_has_exactly_the_columns_in_order(written, drafted):
         header = next(reader)
         rows = list(reader)
     assert header == ["id", "date", "date_precision", "kind", "acled_sub_event_type", "label", "agents", "targets",
-                      "places", "killed", "injured", "arrested", "references", "start", "end", "reasons"]
+                      "places", "killed", "injured", "arrested", "references", "start", "end", "reasons",
+                      "location_precision", "part_of"]
     assert tuple(header) == COLUMNS and len(rows) == len(drafted.events)
 
 
