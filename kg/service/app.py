@@ -3,6 +3,7 @@ Graph Store Protocol reads and writes, service description, VoID) and mounts the
 """
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
 from collections.abc import AsyncIterator, Callable
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pyoxigraph
 from fastapi import FastAPI, Request
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from starlette.middleware.cors import CORSMiddleware
 
 from kg import formats
@@ -213,10 +214,12 @@ class HeadAsGet:
 
 
 def create_app(store: pyoxigraph.Store, settings: Settings | None = None, *, root: Path = ROOT,
-               started: Callable[[], object] | None = None) -> FastAPI:
+               started: Callable[[], object] | None = None,
+               on_broken: Callable[[str], object] | None = None) -> FastAPI:
     """The service over `store`; its worker processes start and stop with the app's lifespan.
 
-    `started` runs once they are up (kg.service.server settles the server process's memory there)."""
+    `started` runs once they are up (kg.service.server settles the server process's memory there);
+    `on_broken` once the pool cannot go on (kg.service.server stops, to exit non-zero)."""
     settings = settings or Settings()
     pool = WorkerPool(store, settings)
     # SERVICE goes out through our relay from an embedded store; a remote store federates itself.
@@ -229,9 +232,11 @@ def create_app(store: pyoxigraph.Store, settings: Settings | None = None, *, roo
             relay.start()  # after the fork: the zygote needs no copy of its thread
         if started is not None:
             started()
+        watchdog = asyncio.create_task(pool.watch(on_broken))
         try:
             yield
         finally:
+            watchdog.cancel()
             if relay is not None:
                 relay.close()
             pool.close()
@@ -251,8 +256,11 @@ def create_app(store: pyoxigraph.Store, settings: Settings | None = None, *, roo
     web.mount_static(app)
 
     @app.get("/health")
-    async def health() -> dict:
-        return {"status": "ok", "workers": settings.workers, "idle_workers": pool.idle}
+    async def health() -> JSONResponse:
+        if pool.broken is not None:
+            return JSONResponse({"status": "broken", "reason": pool.broken},
+                                status_code=HTTPStatus.SERVICE_UNAVAILABLE)
+        return JSONResponse({"status": "ok", "workers": settings.workers, "idle_workers": pool.idle})
 
     app.add_middleware(HeadAsGet)
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],

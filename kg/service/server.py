@@ -83,11 +83,22 @@ def open_store(dist_dir: Path, args: argparse.Namespace, settings: Settings):
 
 
 def serve(store, settings: Settings, host: str, port: int) -> None:
-    """Run the service on the store under uvicorn until interrupted."""
-    app = create_app(store, settings, started=memory.settle_server)
+    """Run the service on the store under uvicorn until interrupted; raises KgError (exit 1)
+    when it stopped because its query workers could not go on, so that a supervisor restarts it."""
+    broken: list[str] = []
+
+    def stop(reason: str) -> None:
+        broken.append(reason)
+        server.should_exit = True  # uvicorn's own shutdown: answers in flight end first
+
+    app = create_app(store, settings, started=memory.settle_server, on_broken=stop)
     # On SIGTERM, in-flight queries get half a second; then their workers are killed, so the
     # server and every worker are gone within a second (no query holds the shutdown).
-    uvicorn.run(app, host=host, port=port, access_log=False, log_level="info", timeout_graceful_shutdown=0.5)
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, access_log=False, log_level="info",
+                                           timeout_graceful_shutdown=0.5))
+    server.run()
+    if broken:
+        raise KgError(f"stopped: {broken[0]}")
 
 
 def main(argv: list[str] | None = None) -> int:

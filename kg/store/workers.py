@@ -396,8 +396,19 @@ class WorkerPool:
         self._update_lock = asyncio.Lock()
         self._waiting = 0
         """Requests waiting for a worker right now."""
+        self.broken: str | None = None
+        """Why the pool cannot go on (the process holding the store died after a write); the
+        service then answers 503 on /health and the server exits non-zero, for a supervisor."""
 
     def start(self) -> None:
+        self._fork_zygote()
+        if self._settings.max_private_bytes is None:
+            # One private copy of what the zygote holds (the store, mostly), never below the floor.
+            self.memory_budget = max(resident_bytes(self._zygote_pid), self._settings.min_private_budget)
+        for _ in range(self._settings.workers):
+            self._idle.put_nowait(self._spawn())
+
+    def _fork_zygote(self) -> None:
         control, theirs = Pipe(duplex=True)
         # In the zygote (and so its workers) the objects alive now are never collected, so no
         # collection there writes to (and so copies) the pages that hold them.
@@ -413,11 +424,36 @@ class WorkerPool:
         gc.unfreeze()  # this process goes on collecting its garbage as before
         theirs.close()
         self._control, self._zygote_pid = control, pid
-        if self._settings.max_private_bytes is None:
-            # One private copy of what the zygote holds (the store, mostly), never below the floor.
-            self.memory_budget = max(resident_bytes(pid), self._settings.min_private_budget)
-        for _ in range(self._settings.workers):
-            self._idle.put_nowait(self._spawn())
+
+    def _zygote_gone(self) -> bool:
+        """Whether the zygote has exited; reaps it, so that no zombie is left."""
+        try:
+            pid, _ = os.waitpid(self._zygote_pid, os.WNOHANG)
+        except ChildProcessError:  # reaped already
+            return True
+        return pid != 0
+
+    def heal(self) -> bool:
+        """Check the zygote, and if it died (killed from outside, as the out-of-memory killer may
+        do: it holds the store) fork a new one from the store this process still holds. That
+        store is the zygote's only while no write has changed it since the start; after a write
+        a new zygote would serve old data, so the pool is marked broken instead. False when the
+        pool is broken (or closed)."""
+        with self._lock:
+            if self.broken is not None or self._control is None:
+                return False
+            if not self._zygote_gone():
+                return True
+            old = self._zygote_pid
+            if self._generation:
+                self.broken = (f"the process holding the store (pid {old}) died after {self._generation} "
+                               f"write(s) it alone held; restart the service")
+                log.error("%s", self.broken)
+                return False
+            log.error("the process holding the store (pid %d) died; starting a new one from the store", old)
+            self._control.close()
+            self._fork_zygote()
+        return True
 
     def close(self) -> None:
         with self._lock:
@@ -428,7 +464,10 @@ class WorkerPool:
             self._kill(worker)
         if control is not None:
             control.close()  # the zygote exits when it reads EOF
-            os.waitpid(self._zygote_pid, 0)
+            try:
+                os.waitpid(self._zygote_pid, 0)
+            except ChildProcessError:  # it died earlier and heal() reaped it
+                pass
         self._executor.shutdown(wait=True, cancel_futures=True)
         for worker in list(self._workers.values()):  # spawned while closing
             self._kill(worker)
@@ -443,12 +482,43 @@ class WorkerPool:
         return self._generation
 
     def _call_zygote(self, kind: str, payload: object) -> object:
+        try:
+            return self._call_zygote_once(kind, payload)
+        except (OSError, EOFError) as error:  # the zygote is gone: the pipe to it broke
+            if not self.heal():
+                raise WorkerLost(self.broken or "the query workers are shut down") from error
+            return self._call_zygote_once(kind, payload)
+
+    def _call_zygote_once(self, kind: str, payload: object) -> object:
         with self._lock:
             self._control.send((kind, payload))
             status, result = self._control.recv()
         return _outcome(status, result)
 
+    async def watch(self, on_broken: Callable[[str], object] | None = None, every: float = 1.0) -> None:
+        """Check the zygote every `every` seconds and heal the pool when it died, so that the
+        service recovers with no request to find out; when it cannot, call `on_broken` once."""
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(every)
+            try:
+                healthy = await loop.run_in_executor(self._executor, self.heal)
+            except RuntimeError:  # the pool closed (its executor shut down) meanwhile
+                return
+            if not healthy:
+                if self.broken is not None and on_broken is not None:
+                    on_broken(self.broken)
+                return
+
     def _spawn(self) -> _Worker:
+        try:
+            return self._spawn_once()
+        except (OSError, EOFError) as error:  # the zygote is gone: the pipe to it broke
+            if not self.heal():
+                raise WorkerLost(self.broken or "the query workers are shut down") from error
+            return self._spawn_once()
+
+    def _spawn_once(self) -> _Worker:
         ours, theirs = socket.socketpair()
         try:
             with self._lock:
@@ -486,8 +556,8 @@ class WorkerPool:
         async def respawn() -> None:
             try:
                 fresh = await asyncio.get_running_loop().run_in_executor(self._executor, self._spawn)
-            except WorkerFailed:
-                if self._control is not None:
+            except (WorkerFailed, WorkerLost):
+                if self._control is not None and self.broken is None:
                     log.exception("could not replace a worker")
                 return
             self._idle.put_nowait(fresh)

@@ -110,3 +110,73 @@ def test_result_size_flag_caps_results(tmp_path):
         process.wait(timeout=5)
     assert big.status_code == 413 and "5000 bytes" in big.text
     assert small.status_code == 200
+
+
+def _children(pid: int) -> list[int]:
+    return [child for child in descendants(pid) if _parent(child) == pid]
+
+
+def _parent(pid: int) -> int:
+    with open(f"/proc/{pid}/stat") as stat:
+        return int(stat.read().rsplit(")", 1)[1].split()[1])
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return False
+
+
+def _until(check, seconds: float):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if (found := check()):
+            return found
+        time.sleep(0.1)
+    return check()
+
+
+def test_a_killed_zygote_is_replaced_and_queries_answer_again(tmp_path):
+    """The process that holds the store and forks the workers, killed as the out-of-memory
+    killer would: a new one is forked from the server's store, nothing stays a zombie, and
+    every query after that answers."""
+    process, url = start_server(SERVICE_DATA, tmp_path / "server.log")
+    try:
+        (zygote,) = _children(process.pid)
+        os.kill(zygote, signal.SIGKILL)
+        new = _until(lambda: [pid for pid in _children(process.pid) if pid != zygote and alive(pid)], 5)
+        assert new, (tmp_path / "server.log").read_text()[-2000:]
+        assert not _zombie(zygote) and not alive(zygote)
+        ask = {"query": "ASK { ?s ?p ?o }"}
+        answers = [httpx.get(url + "/sparql", params=ask, headers={"accept": "application/sparql-results+json"},
+                             timeout=10) for _ in range(6)]
+        assert [a.status_code for a in answers] == [200] * 6
+        health = httpx.get(url + "/health", timeout=5)
+        assert health.status_code == 200 and health.json()["status"] == "ok"
+        assert "died; starting a new one" in (tmp_path / "server.log").read_text()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_a_zygote_killed_after_a_write_stops_the_server_with_a_non_zero_exit(tmp_path):
+    """After a write only the zygote held the store as it is: a new one would serve old data,
+    so /health answers 503 and the server stops with exit 1, for a supervisor to restart it."""
+    token = "zygote-test-token"
+    process, url = start_server(SERVICE_DATA, tmp_path / "server.log", "--allow-update", "--update-token", token)
+    try:
+        written = httpx.post(url + "/sparql", content="INSERT DATA { <urn:a> <urn:b> <urn:c> }", timeout=10,
+                             headers={"content-type": "application/sparql-update", "authorization": f"Bearer {token}"})
+        assert written.status_code == 204
+        (zygote,) = _children(process.pid)
+        os.kill(zygote, signal.SIGKILL)
+        assert process.wait(timeout=10) == 1
+        log = (tmp_path / "server.log").read_text()
+        assert "died after 1 write(s)" in log and "restart the service" in log
+        assert not _zombie(zygote)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()

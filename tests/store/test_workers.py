@@ -1,10 +1,13 @@
 """Queries run in killable worker processes: deadlines, a full pool, and the event loop kept free."""
 from __future__ import annotations
 
+import os
+import signal
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from tests.service_fixtures import HEAVY, SERVICE_DATA, app_client, impatient, wait_until_no_worker_is_idle  # noqa: F401
+from tests.service_fixtures import (HEAVY, SERVICE_DATA, TOKEN, app_client, impatient,  # noqa: F401
+                                   wait_until_no_worker_is_idle, writable)
 from kg.settings import Settings
 
 
@@ -263,3 +266,20 @@ def test_a_negative_worker_memory_is_refused_by_name(tmp_path):
                              "--worker-memory", "-1"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert "worker-memory must not be negative" in result.stderr
+
+
+def test_health_is_503_with_the_reason_once_the_store_holder_died_after_a_write(writable):
+    assert writable.post("/sparql", content="INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+                         headers={"content-type": "application/sparql-update",
+                                  "authorization": f"Bearer {TOKEN}"}).status_code == 204
+    pool = writable.app.state.pool
+    os.kill(pool._zygote_pid, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while writable.get("/health").status_code == 200 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    health = writable.get("/health")
+    assert health.status_code == 503
+    assert health.json() == {"status": "broken", "reason": pool.broken}
+    assert "died after 1 write(s)" in pool.broken
+    answer = writable.get("/sparql", params={"query": "ASK {}"})
+    assert answer.status_code in (502, 503)
