@@ -23,6 +23,7 @@ from kg.service import openapi
 from kg.service import statuses
 from kg.pages import resource as pages
 from kg.service.accesslog import AccessLog
+from kg.service.disconnect import StopOnDisconnect
 from kg.service.headers import SecurityHeaders
 from kg.pages.explorer import Explorer
 from kg.store.memory import TrimAfterLargeResponses
@@ -268,4 +269,5 @@ def create_app(store: pyoxigraph.Store, settings: Settings | None = None, *, roo
     app.add_middleware(TrimAfterLargeResponses)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(AccessLog)
+    app.add_middleware(StopOnDisconnect)
     return app

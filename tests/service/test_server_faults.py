@@ -180,3 +180,37 @@ def test_a_zygote_killed_after_a_write_stops_the_server_with_a_non_zero_exit(tmp
         if process.poll() is None:
             process.kill()
             process.wait()
+
+
+def _abandon(url: str, query: str) -> None:
+    """Send a query over a raw connection and hang up without reading the answer."""
+    from urllib.parse import quote, urlsplit
+
+    address = urlsplit(url)
+    with socket.create_connection((address.hostname, address.port)) as sock:
+        sock.sendall(f"GET /sparql?query={quote(query)} HTTP/1.1\r\nHost: {address.netloc}\r\n"
+                     f"Accept: application/sparql-results+json\r\n\r\n".encode())
+        time.sleep(0.3)
+
+
+def test_abandoned_queries_are_stopped_and_their_workers_replaced_within_a_second_or_two(tmp_path):
+    """Two heavy queries whose clients hang up held both workers for the whole query timeout
+    (30 s), while every other request answered 503."""
+    process, url = start_server(SERVICE_DATA, tmp_path / "server.log")
+    try:
+        (zygote,) = _children(process.pid)
+        workers = _children(zygote)
+        assert len(workers) == 2
+        for _ in range(2):
+            _abandon(url, HEAVY)
+        assert _gone_within(workers, 3.0) == [], "the abandoned queries' workers still run"
+        started = time.monotonic()
+        light = httpx.get(url + "/sparql", params={"query": "ASK { ?s ?p ?o }"},
+                          headers={"accept": "application/sparql-results+json"}, timeout=10)
+        assert light.status_code == 200 and time.monotonic() - started < 2.0
+        log = (tmp_path / "server.log").read_text()
+        assert log.count("the client went away; its request is stopped") == 2
+        assert "Traceback" not in log
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -1,0 +1,57 @@
+"""A request whose client has gone is stopped: its handler is cancelled, and with it the query
+it waits for (the pool then kills that query's worker and forks a fresh one). Starlette runs a
+handler to its end even when nobody is left to read the answer, so two abandoned heavy queries
+held both workers for the whole query timeout."""
+from __future__ import annotations
+
+import asyncio
+import logging
+
+log = logging.getLogger(__name__)
+
+
+class StopOnDisconnect:
+    """Plain ASGI middleware. It alone reads the server's `receive`: the request's body goes on
+    to the app one message at a time (a queue of one, so the app's own body limit still
+    applies), and an `http.disconnect` before the response has ended cancels the app."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        inbox: asyncio.Queue = asyncio.Queue(maxsize=1)
+        finished = False
+
+        async def sending(message) -> None:
+            nonlocal finished
+            if message["type"] == "http.response.body" and not message.get("more_body", False):
+                finished = True
+            await send(message)
+
+        app = asyncio.ensure_future(self.app(scope, inbox.get, sending))
+
+        async def pump() -> None:
+            while True:
+                message = await receive()
+                if message["type"] != "http.disconnect":
+                    await inbox.put(message)
+                    continue
+                if not finished and not app.done():
+                    log.info("%s %s: the client went away; its request is stopped", scope["method"],
+                             scope["path"])
+                    app.cancel()
+                if inbox.empty():  # for an app that listens for it (a streamed answer)
+                    inbox.put_nowait(message)
+                return
+
+        pumping = asyncio.ensure_future(pump())
+        try:
+            await app
+        except asyncio.CancelledError:
+            if not pumping.done() or pumping.cancelled():
+                raise  # cancelled from outside (the server shutting down), not by us
+        finally:
+            pumping.cancel()
