@@ -35,6 +35,9 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
                         help="endpoint SERVICE may call (repeatable; default: Wikidata)")
     parser.add_argument("--workers", type=int, default=Settings.workers,
                         help=f"query worker processes (default {Settings.workers})")
+    parser.add_argument("--client-workers", type=int, metavar="N",
+                        help="workers one client (by IP address) may hold at once; its other queries wait "
+                             "for one of its own (default: all but one, so others always find one)")
     parser.add_argument("--max-result-bytes", type=int, default=Settings.max_result_bytes,
                         help=f"largest query result answered; above it 413 (default "
                              f"{Settings.max_result_bytes // 2**20} MiB; Graph Store GETs stream, uncapped)")
@@ -59,6 +62,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
             query_timeout=args.query_timeout,
             queue_wait=args.queue_wait,
             workers=args.workers,
+            client_workers=args.client_workers,
             max_result_bytes=args.max_result_bytes,
             max_private_bytes=None if args.worker_memory is None else args.worker_memory * 1024 * 1024,
             explorer_max_items=args.explorer_max_items,

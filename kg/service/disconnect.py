@@ -1,11 +1,13 @@
-"""A request whose client has gone is stopped: its handler is cancelled, and with it the query
-it waits for (the pool then kills that query's worker and forks a fresh one). Starlette runs a
-handler to its end even when nobody is left to read the answer, so two abandoned heavy queries
-held both workers for the whole query timeout."""
+"""Each request runs as its client's, and stops when its client has gone: its handler is
+cancelled, and with it the query it waits for (the pool then kills that query's worker and forks
+a fresh one). Starlette runs a handler to its end even when nobody is left to read the answer, so
+two abandoned heavy queries held both workers for the whole query timeout."""
 from __future__ import annotations
 
 import asyncio
 import logging
+
+from kg.store.workers import CLIENT
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +33,9 @@ class StopOnDisconnect:
                 finished = True
             await send(message)
 
+        # The pool counts the workers each client holds (kg.store.workers.CLIENT); the task made
+        # here runs in a copy of this context.
+        CLIENT.set(scope["client"][0] if scope.get("client") else None)
         app = asyncio.ensure_future(self.app(scope, inbox.get, sending))
 
         async def pump() -> None:

@@ -21,6 +21,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
+from contextvars import ContextVar
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import Pipe
@@ -37,6 +38,10 @@ from kg.store import embedded as kg_store
 from kg.settings import Settings
 
 log = logging.getLogger(__name__)
+
+CLIENT: ContextVar[str | None] = ContextVar("kg_client", default=None)
+"""Who a job is run for (the service sets the client's address per request); one client holds
+at most Settings.per_client workers at once. None: no limit (the command line, tests of the pool)."""
 _RELAY_ADDRESS = re.compile(r"https?://127\.0\.0\.1:\d+/relay/\S*")
 
 
@@ -262,6 +267,8 @@ class _Worker:
     """It has answered a query since its fork, so it holds a private copy of pages it reads."""
     over_budget: bool = False
     """The pool's memory check found it over budget while it was busy: retire it when released."""
+    client: str | None = None
+    """Whom its job runs for, while it runs one (CLIENT)."""
 
     async def open(self) -> None:
         """Attach the socket to the running event loop (once; _spawn runs off the loop)."""
@@ -396,6 +403,10 @@ class WorkerPool:
         self._update_lock = asyncio.Lock()
         self._waiting = 0
         """Requests waiting for a worker right now."""
+        self._held: dict[str, int] = {}
+        """Workers each client holds right now."""
+        self._slot_waiters: list[asyncio.Future] = []
+        """Requests waiting for one of their client's own workers to be let go."""
         self.broken: str | None = None
         """Why the pool cannot go on (the process holding the store died after a write); the
         service then answers 503 on /health and the server exits non-zero, for a supervisor."""
@@ -551,6 +562,7 @@ class WorkerPool:
 
     def _replace(self, worker: _Worker) -> None:
         """Kill a worker and put a fresh one in the queue, in the background."""
+        self._let_go(worker)
         self._kill(worker)
 
         async def respawn() -> None:
@@ -566,7 +578,57 @@ class WorkerPool:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    async def _client_slot(self, client: str) -> None:
+        """Count one more worker for `client`, once it holds fewer than its share: while it holds
+        them all, wait (up to the queue wait) for one of its own to end."""
+        limit = self._settings.per_client
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._settings.queue_wait
+        while self._held.get(client, 0) >= limit:
+            freed = loop.create_future()
+            self._slot_waiters.append(freed)
+            try:
+                async with asyncio.timeout_at(deadline):
+                    await freed
+            except TimeoutError:
+                raise Busy(f"this client runs {limit} queries at once already, the most one client may "
+                           f"run (--client-workers); retry when one has ended",
+                           retry_after=self._settings.retry_after) from None
+            finally:
+                if freed in self._slot_waiters:
+                    self._slot_waiters.remove(freed)
+        self._held[client] = self._held.get(client, 0) + 1
+
+    def _let_go(self, worker: _Worker) -> None:
+        """Its job has ended: its client holds one worker less."""
+        client, worker.client = worker.client, None
+        if client is not None:
+            self._give_back(client)
+
+    def _give_back(self, client: str) -> None:
+        if (held := self._held.get(client, 0) - 1) > 0:
+            self._held[client] = held
+        else:
+            self._held.pop(client, None)
+        waiters, self._slot_waiters = self._slot_waiters, []
+        for freed in waiters:
+            if not freed.done():
+                freed.set_result(None)
+
     async def _acquire(self) -> _Worker:
+        client = CLIENT.get()
+        if client is None:
+            return await self._any_worker()
+        await self._client_slot(client)
+        try:
+            worker = await self._any_worker()
+        except BaseException:
+            self._give_back(client)
+            raise
+        worker.client = client
+        return worker
+
+    async def _any_worker(self) -> _Worker:
         if self._idle.empty():
             self._waiting += 1
             try:
@@ -589,6 +651,7 @@ class WorkerPool:
         return sum(private_bytes(pid) for pid in list(self._workers))
 
     def _release(self, worker: _Worker) -> None:
+        self._let_go(worker)
         if worker.generation != self._generation or (worker.over_budget and not self._waiting):
             self._replace(worker)
         else:

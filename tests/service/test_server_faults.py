@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import threading
+from concurrent.futures import ThreadPoolExecutor
 import time
 
 import httpx
@@ -214,3 +215,33 @@ def test_abandoned_queries_are_stopped_and_their_workers_replaced_within_a_secon
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def _from(address: str) -> httpx.Client:
+    """A client whose connections leave from `address` (any of 127.0.0.0/8 is this machine)."""
+    return httpx.Client(transport=httpx.HTTPTransport(local_address=address), timeout=30)
+
+
+def test_one_client_holds_all_but_one_worker_and_another_client_still_answers(tmp_path):
+    process, url = start_server(SERVICE_DATA, tmp_path / "server.log", "--query-timeout", "4")
+    try:
+        with _from("127.0.0.2") as heavy_client, _from("127.0.0.3") as other, ThreadPoolExecutor(3) as threads:
+            heavy = [threads.submit(heavy_client.get, url + "/sparql", params={"query": HEAVY}) for _ in range(2)]
+            time.sleep(0.5)
+            started = time.monotonic()
+            light = other.get(url + "/sparql", params={"query": "ASK { ?s ?p ?o }"},
+                              headers={"accept": "application/sparql-results+json"})
+            assert light.status_code == 200 and time.monotonic() - started < 1.5
+            statuses = sorted(h.result().status_code for h in heavy)
+        # The first heavy query ran to its deadline; the second waited for its client's worker
+        # (the queue wait) and was refused, naming the limit.
+        assert statuses == [503, 504]
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_client_workers_is_a_usage_error_past_the_workers():
+    result = subprocess.run([sys.executable, "-m", "kg.service.server", str(SERVICE_DATA), "--workers", "2",
+                             "--client-workers", "3"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "client-workers must be between 1 and the number of workers (2)" in result.stderr

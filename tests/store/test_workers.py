@@ -52,7 +52,9 @@ def test_busy_pool_is_503_with_retry_after(impatient):
 
 
 def test_light_queries_answer_while_a_heavy_one_runs():
-    with app_client(Settings(workers=2, query_timeout=2.0)) as client:
+    # One test client stands for several here (client_workers=2): the share of one client is
+    # tested with two addresses in tests/service/test_server_faults.py.
+    with app_client(Settings(workers=2, client_workers=2, query_timeout=2.0)) as client:
         with ThreadPoolExecutor(2) as threads:
             heavy = threads.submit(client.get, "/sparql", params={"query": HEAVY})
             time.sleep(0.1)
@@ -217,7 +219,7 @@ def test_after_a_worker_is_retired_for_memory_the_other_warm_one_answers_next():
     # Two warm workers; the one that answers a query over the budget is retired. The next query
     # goes to the other warm worker, not to the fresh fork that replaced it (which would copy the
     # store's pages again, and be retired in its turn).
-    with app_client(Settings(workers=2, recycle_check_after=0.0, query_timeout=20)) as test_client:
+    with app_client(Settings(workers=2, client_workers=2, recycle_check_after=0.0, query_timeout=20)) as test_client:
         pool = test_client.app.state.pool
         with ThreadPoolExecutor(2) as threads:
             both = [threads.submit(test_client.get, "/sparql", params={"query": SLOW}) for _ in range(2)]
