@@ -5,11 +5,38 @@ kg.service.server`), which fill a Settings; their defaults are those of Settings
 from __future__ import annotations
 
 import argparse
+import math
 import os
 from pathlib import Path
 
 from kg.errors import UsageError
 from kg.settings import Settings
+
+
+def seconds(text: str) -> float:
+    """An argparse type: a finite, positive number of seconds."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"{text} is not a positive, finite number of seconds")
+    return value
+
+
+def whole(low: int, high: int):
+    """An argparse type: a whole number from `low` to `high`."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{value} is not between {low} and {high}")
+        return value
+
+    parse.__name__ = "whole number"  # what argparse names in its message
+    return parse
 
 
 def add_load_options(parser: argparse.ArgumentParser) -> None:
