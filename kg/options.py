@@ -58,6 +58,9 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--queue-wait", type=float, default=Settings.queue_wait, metavar="SECONDS",
                         help=f"how long a query waits for a free worker before a 503 with Retry-After "
                              f"(default {Settings.queue_wait:g})")
+    parser.add_argument("--body-timeout", type=float, default=Settings.body_timeout, metavar="SECONDS",
+                        help=f"how long a request body may take to arrive; a slower sender gets 408 "
+                             f"(default {Settings.body_timeout:g})")
     parser.add_argument("--service-allow", action="append", metavar="URL",
                         help="endpoint SERVICE may call (repeatable; default: Wikidata)")
     parser.add_argument("--workers", type=int, default=Settings.workers,
@@ -88,6 +91,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         return Settings(
             query_timeout=args.query_timeout,
             queue_wait=args.queue_wait,
+            body_timeout=args.body_timeout,
             workers=args.workers,
             client_workers=args.client_workers,
             max_result_bytes=args.max_result_bytes,

@@ -27,6 +27,8 @@ class Settings:
     """Characters in a query or update; longer ones get 413 before any parsing."""
     max_body_bytes: int = 16 * 1024 * 1024
     """Bytes in a request body (Graph Store uploads included); larger ones get 413."""
+    body_timeout: float = 10.0
+    """Seconds a request body may take to arrive whole; a slower sender gets 408 and is cut off."""
     allow_update: bool = False
     update_token: str | None = None
     service_allow: tuple[str, ...] = field(default=(WIKIDATA,))
@@ -71,7 +73,7 @@ class Settings:
             raise ValueError(f"workers must be between 1 and {MAX_WORKERS}")
         if self.client_workers is not None and not 1 <= self.client_workers <= self.workers:
             raise ValueError(f"client-workers must be between 1 and the number of workers ({self.workers})")
-        for name in ("query_timeout", "queue_wait", "service_timeout"):
+        for name in ("query_timeout", "queue_wait", "service_timeout", "body_timeout"):
             if not math.isfinite(getattr(self, name)):
                 raise ValueError(f"{name.replace('_', '-')} must be a finite number of seconds, "
                                  f"not {getattr(self, name)}")
@@ -79,7 +81,8 @@ class Settings:
             raise ValueError("worker-memory must not be negative")
         if self.explorer_max_items < 0:
             raise ValueError("explorer-max-items must not be negative")
-        for name in ("query_timeout", "queue_wait", "service_timeout", "max_result_bytes", "max_query_length",
+        for name in ("query_timeout", "queue_wait", "service_timeout", "body_timeout", "max_result_bytes",
+                     "max_query_length",
                      "max_body_bytes", "max_service_bytes"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name.replace('_', '-')} must be positive")

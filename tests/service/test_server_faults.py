@@ -245,3 +245,26 @@ def test_client_workers_is_a_usage_error_past_the_workers():
     result = subprocess.run([sys.executable, "-m", "kg.service.server", str(SERVICE_DATA), "--workers", "2",
                              "--client-workers", "3"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and "client-workers must be between 1 and the number of workers (2)" in result.stderr
+
+
+def test_a_body_that_stalls_is_cut_off_at_the_body_timeout_and_logged_once_as_such(tmp_path):
+    """Connections that stall mid-body were all held for over a minute, and each was logged as
+    a 500 with a traceback when it closed."""
+    from urllib.parse import urlsplit
+
+    process, url = start_server(SERVICE_DATA, tmp_path / "server.log", "--body-timeout", "1")
+    address = urlsplit(url)
+    try:
+        with socket.create_connection((address.hostname, address.port)) as sock:
+            sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                         b"Content-Length: 1000\r\n\r\nASK {")
+            sock.settimeout(5)
+            started = time.monotonic()
+            answer = sock.recv(4096).decode("latin-1")
+            assert answer.startswith("HTTP/1.1 408") and time.monotonic() - started < 3
+        log = (tmp_path / "server.log").read_text()
+        assert log.count("cut off a body still arriving after 1 s") == 1
+        assert "Traceback" not in log and " 500 " not in log
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
