@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from http import HTTPStatus
 
 from kg.store.workers import CLIENT
 
@@ -27,9 +28,13 @@ class StopOnDisconnect:
         inbox: asyncio.Queue = asyncio.Queue(maxsize=1)
         finished = False
 
+        started = False
+
         async def sending(message) -> None:
-            nonlocal finished
-            if message["type"] == "http.response.body" and not message.get("more_body", False):
+            nonlocal finished, started
+            if message["type"] == "http.response.start":
+                started = True
+            elif message["type"] == "http.response.body" and not message.get("more_body", False):
                 finished = True
             await send(message)
 
@@ -56,7 +61,14 @@ class StopOnDisconnect:
         try:
             await app
         except asyncio.CancelledError:
-            if not pumping.done() or pumping.cancelled():
-                raise  # cancelled from outside (the server shutting down), not by us
+            if pumping.done() and not pumping.cancelled():
+                return  # we stopped it: its client has gone
+            # Cancelled from outside: the server is shutting down with this request in flight.
+            if started:
+                raise
+            await sending({"type": "http.response.start", "status": HTTPStatus.SERVICE_UNAVAILABLE,
+                           "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"retry-after", b"2"),
+                                       (b"connection", b"close")]})
+            await sending({"type": "http.response.body", "body": b"the service is shutting down; retry soon"})
         finally:
             pumping.cancel()

@@ -268,3 +268,20 @@ def test_a_body_that_stalls_is_cut_off_at_the_body_timeout_and_logged_once_as_su
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_sigterm_answers_a_query_in_flight_503_not_500(tmp_path):
+    process, url = start_server(SERVICE_DATA, tmp_path / "server.log")
+    answers: list[int] = []
+
+    def run() -> None:
+        answers.append(httpx.get(url + "/sparql", params={"query": HEAVY}, timeout=30).status_code)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    time.sleep(0.5)
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=5)
+    thread.join(timeout=5)
+    assert answers == [503]
+    assert "Traceback" not in (tmp_path / "server.log").read_text()
