@@ -50,6 +50,9 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
     """Where the service listens, what it serves and its Settings."""
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--base-url", metavar="URL",
+                        help="the service's public address, for the service description and VoID (default: "
+                             "the address it listens on; never the request's Host header)")
     parser.add_argument("--store-dir", type=Path, help="keep an on-disk store here and reuse it on later starts")
     parser.add_argument("--allow-update", action="store_true", help="accept SPARQL Update with the token")
     parser.add_argument("--update-token", help="bearer token for updates (or KG_UPDATE_TOKEN)")
@@ -97,6 +100,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
             max_result_bytes=args.max_result_bytes,
             max_private_bytes=None if args.worker_memory is None else args.worker_memory * 1024 * 1024,
             explorer_max_items=args.explorer_max_items,
+            base_url=args.base_url,
             allow_update=args.allow_update,
             update_token=args.update_token or os.environ.get("KG_UPDATE_TOKEN") or None,
             service_allow=tuple(args.service_allow) if args.service_allow else Settings.service_allow,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 
 WIKIDATA = "https://query.wikidata.org/sparql"
@@ -29,6 +30,9 @@ class Settings:
     """Bytes in a request body (Graph Store uploads included); larger ones get 413."""
     body_timeout: float = 10.0
     """Seconds a request body may take to arrive whole; a slower sender gets 408 and is cut off."""
+    base_url: str | None = None
+    """The public address of the service (https://example.org/kg), written into the service
+    description and VoID; None: the address the server is bound to. Never the Host header."""
     allow_update: bool = False
     update_token: str | None = None
     service_allow: tuple[str, ...] = field(default=(WIKIDATA,))
@@ -77,6 +81,12 @@ class Settings:
             if not math.isfinite(getattr(self, name)):
                 raise ValueError(f"{name.replace('_', '-')} must be a finite number of seconds, "
                                  f"not {getattr(self, name)}")
+        if self.base_url is not None:
+            parts = urlsplit(self.base_url)
+            if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment \
+                    or self.base_url.endswith("/"):
+                raise ValueError(f"base-url must be an http(s) address without a query, fragment or final "
+                                 f"slash, such as https://example.org/kg; not {self.base_url!r}")
         if self.max_private_bytes is not None and self.max_private_bytes < 0:
             raise ValueError("worker-memory must not be negative")
         if self.explorer_max_items < 0:

@@ -58,8 +58,21 @@ def _written(status: HTTPStatus) -> Response:
     return Response(status_code=status, headers=answer_headers("text/plain; charset=utf-8"))
 
 
-def _endpoint(request: Request) -> str:
-    return str(request.url.replace(query=None, fragment=None))
+def public_base(request: Request, settings: Settings) -> str:
+    """The service's own address, never taken from the request's Host header (a shared cache
+    would keep what one client wrote there for everyone): --base-url, else the address the
+    server is bound to."""
+    if settings.base_url:
+        return settings.base_url
+    scheme = request.scope.get("scheme", "http")
+    host, port = request.scope.get("server") or ("127.0.0.1", 80)
+    shown = f"[{host}]" if ":" in host else host
+    default = {"http": 80, "https": 443}.get(scheme)
+    return f"{scheme}://{shown}" + ("" if port in (None, default) else f":{port}")
+
+
+def _endpoint(request: Request, settings: Settings) -> str:
+    return public_base(request, settings) + request.url.path
 
 
 def _serialized(triples: list[pyoxigraph.Triple], offer: formats.Format) -> Response:
@@ -74,7 +87,7 @@ def _negotiate(kind: formats.Kind, request: Request) -> formats.Format:
 def _sparql_routes(app: FastAPI, pool: WorkerPool, settings: Settings, web: Pages, *, cache_counts: bool) -> None:
     async def sparql(request: Request) -> Response:
         operation = await read_operation(request, settings)
-        base = _endpoint(request)
+        base = _endpoint(request, settings)
         if operation.kind is None:
             if request.method == "POST":
                 raise BadRequest("a POST needs a query or an update")
@@ -119,7 +132,7 @@ def _sparql_routes(app: FastAPI, pool: WorkerPool, settings: Settings, web: Page
             if cache_counts:
                 counted.clear()
                 counted[generation] = counts
-        return _serialized(describe.void(str(request.base_url), counts), offer)
+        return _serialized(describe.void(public_base(request, settings) + "/", counts), offer)
 
 
 def _graph_target(request: Request) -> str | None:
