@@ -82,6 +82,9 @@ def add_serve_options(parser: argparse.ArgumentParser) -> None:
                              f"them it draws the latest that fit, or points to its query "
                              f"(default {Settings.explorer_max_items})")
     add_load_options(parser)
+    parser.add_argument("--allow-empty", action="store_true",
+                        help="serve a dataset or file with no triples (by default an empty build or file "
+                             "stops the start)")
     parser.add_argument("--sparql-endpoint", metavar="URL",
                         help="serve a remote store's SPARQL endpoint instead of the build (see README)")
     parser.add_argument("--sparql-update", metavar="URL", help="the remote store's update endpoint, for --allow-update")

@@ -78,8 +78,12 @@ def open_store(dist_dir: Path, args: argparse.Namespace, settings: Settings):
         return store
     if not args.no_build_data and not (dist_dir / DATASET_FILE).is_file():
         raise KgError(f"no {DATASET_FILE} in {dist_dir}; run `kg build` first")
-    return datasets.open_dataset(datasets.sources(None if args.no_build_data else dist_dir, args.load),
-                                 args.store_dir)
+    found = datasets.sources(None if args.no_build_data else dist_dir, args.load)
+    store = datasets.open_dataset(found, args.store_dir)
+    if not args.allow_empty and (empty := datasets.empty_parts(store, found)):
+        raise KgError("nothing to serve where data was expected: " + "; ".join(empty) +
+                      " (rebuild with `kg build`, or pass --allow-empty to serve it as it is)")
+    return store
 
 
 def serve(store, settings: Settings, host: str, port: int) -> None:

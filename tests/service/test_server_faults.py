@@ -15,8 +15,10 @@ from concurrent.futures import ThreadPoolExecutor
 import time
 
 import httpx
+import pytest
 
 from tests.hardening_fixtures import alive, descendants, start_server
+from tests.servers import free_port
 from tests.service_fixtures import HEAVY, SERVICE_DATA
 
 
@@ -285,3 +287,33 @@ def test_sigterm_answers_a_query_in_flight_503_not_500(tmp_path):
     thread.join(timeout=5)
     assert answers == [503]
     assert "Traceback" not in (tmp_path / "server.log").read_text()
+
+
+@pytest.mark.parametrize("content, words", [
+    ("", "gives the graph <https://w3id.org/deir-ez-zor-2024/graph/asserted> no triple"),
+    ("<https://w3id.org/deir-ez-zor-2024/resource/a> <http://www.w3.org/2000/01/rdf-schema#label> \"a\" "
+     "<https://w3id.org/deir-ez-zor-2024/graph/ontology> .\n",
+     "gives the graph <https://w3id.org/deir-ez-zor-2024/graph/asserted> no triple"),
+])
+def test_an_empty_build_or_one_missing_a_graph_stops_the_start(tmp_path, content, words):
+    dist = tmp_path / "dist"
+    dist.mkdir()
+    (dist / "dataset.nq").write_text(content)
+    result = subprocess.run([sys.executable, "-m", "kg.service.server", str(dist), "--port", str(free_port())],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1 and words in result.stderr and "--allow-empty" in result.stderr
+
+
+def test_an_empty_file_is_served_when_asked_for(tmp_path):
+    empty = tmp_path / "empty.ttl"
+    empty.write_text("# no triples\n")
+    refused = subprocess.run([sys.executable, "-m", "kg.service.server", str(tmp_path), "--no-build-data",
+                              "--load", str(empty), "--port", str(free_port())], capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 1 and "empty.ttl gives the graph" in refused.stderr
+    process, url = start_server(tmp_path, tmp_path / "server.log", "--no-build-data", "--load", str(empty),
+                                "--allow-empty")
+    try:
+        assert httpx.get(url + "/health", timeout=5).json()["status"] == "ok"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
