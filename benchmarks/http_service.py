@@ -105,7 +105,9 @@ def main() -> int:
         port = free_port()
         started = time.perf_counter()
         ours = subprocess.Popen([sys.executable, "-m", "kg.service.server", str(dist), "--port", str(port),
-                                 "--query-timeout", "300"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                 # every benchmark client comes from 127.0.0.1: one client for the per-client share
+                                 "--query-timeout", "300", "--client-workers", "2"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         servers["kg"] = (ours, f"http://127.0.0.1:{port}/sparql")
         wait_until_up(servers["kg"][1], ours)
         print(f"kg serve up in {time.perf_counter() - started:.1f} s")

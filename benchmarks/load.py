@@ -96,7 +96,8 @@ def named_queries(root: Path) -> dict[str, str]:
 def start(dist: Path, workers: int, log) -> tuple[subprocess.Popen, str]:
     port = free_port()
     process = subprocess.Popen([sys.executable, "-m", "kg.service.server", str(dist), "--host", "127.0.0.1",
-                                "--port", str(port), "--workers", str(workers)],
+                                # the load's clients all come from 127.0.0.1, one client for the per-client share
+                                "--port", str(port), "--workers", str(workers), "--client-workers", str(workers)],
                                stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120

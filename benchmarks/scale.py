@@ -115,7 +115,8 @@ def start_kg(data: Path, work: Path, workers: int) -> Server:
     started = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-m", "kg.service.server", str(work), "--no-build-data", "--load",
                                 str(data), "--port", str(port), "--query-timeout", "900",
-                                "--workers", str(workers)], cwd=ROOT,
+                                # the benchmark's clients all come from 127.0.0.1: one client for the per-client share
+                                "--workers", str(workers), "--client-workers", str(workers)], cwd=ROOT,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/sparql"
     wait_until_up(url, process)

@@ -22,7 +22,7 @@ from kg.linking import labels as wikidata_labels
 from kg.linking import quickstatements
 from kg.linking import review as linking
 from kg.linking import wikidata as wd
-from kg.options import add_load_options, add_serve_options, settings_from
+from kg.options import add_load_options, add_serve_options, seconds, settings_from, whole
 from kg.sparql import lint
 from kg.sparql import named as queries
 from kg.stats import stats_text
@@ -383,8 +383,8 @@ def _add_push_parser(sub) -> None:
     pu.add_argument("--password", help="its password (or KG_STORE_PASSWORD; asked for when missing)")
     pu.add_argument("--digest", action="store_true", help="HTTP Digest instead of Basic (Virtuoso)")
     pu.add_argument("--token", help="bearer token (Authorization: Bearer)")
-    pu.add_argument("--timeout", type=float, default=300.0, help="seconds per request (default 300)")
-    pu.add_argument("--batch", type=int, metavar="N",
+    pu.add_argument("--timeout", type=seconds, default=300.0, help="seconds per request (default 300)")
+    pu.add_argument("--batch", type=whole(1, 10_000_000), metavar="N",
                     help="triples per request (default 100000 for --store, 20000 for --update)")
     add_load_options(pu)
     pu.set_defaults(func=cmd_push)
@@ -395,7 +395,7 @@ def _add_draft_parser(sub) -> None:
     d.add_argument("article", nargs="?", help="the article as plain text (paragraphs, [14] reference numbers)")
     d.add_argument("-o", "--output", help="draft: folder for draft.trig, review.csv, review.html (made if missing; "
                                           "default ARTICLE-draft); --accept: Turtle file (default: standard output)")
-    d.add_argument("--year", type=int, help="year of dates written without one (default: the title's, else the text's)")
+    d.add_argument("--year", type=whole(1, 9999), help="year of dates written without one (default: the title's, else the text's)")
     d.add_argument("--accept", metavar="REVIEW.csv", help="turn the reviewed rows into Turtle for graph/")
     d.set_defaults(func=cmd_draft)
 

@@ -141,6 +141,10 @@ class NotAcceptable(RequestError):
     """None of the formats offered is one the client accepts; the message lists them."""
 
 
+class SlowRequest(RequestError):
+    """A request body that did not arrive whole within the body timeout."""
+
+
 class TooLarge(RequestError):
     """A request body, a query, a search text or a result over its limit."""
 

@@ -1,9 +1,13 @@
 """The service's settings: limits, policy and workers, as one immutable value passed around."""
 from __future__ import annotations
 
+import math
+from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 
 WIKIDATA = "https://query.wikidata.org/sparql"
+MAX_WORKERS = 256
+"""More worker processes than this is a typo, not a plan (each may hold a copy of the store)."""
 
 
 @dataclass(frozen=True)
@@ -14,12 +18,21 @@ class Settings:
     """Seconds a query may run before its worker is killed and the client gets 504."""
     workers: int = 2
     """Worker processes answering queries in parallel."""
+    client_workers: int | None = None
+    """Workers one client (by its IP address) may hold at once; its further queries wait for one
+    of its own to end (up to queue_wait, then 503). None: all but one (at least one), so that a
+    client with heavy queries always leaves a worker for everyone else."""
     queue_wait: float = 2.0
     """Seconds a request waits for a free worker before a 503."""
     max_query_length: int = 64 * 1024
     """Characters in a query or update; longer ones get 413 before any parsing."""
     max_body_bytes: int = 16 * 1024 * 1024
     """Bytes in a request body (Graph Store uploads included); larger ones get 413."""
+    body_timeout: float = 10.0
+    """Seconds a request body may take to arrive whole; a slower sender gets 408 and is cut off."""
+    base_url: str | None = None
+    """The public address of the service (https://example.org/kg), written into the service
+    description and VoID; None: the address the server is bound to. Never the Host header."""
     allow_update: bool = False
     update_token: str | None = None
     service_allow: tuple[str, ...] = field(default=(WIKIDATA,))
@@ -52,16 +65,34 @@ class Settings:
     37 MB page. Past it a view without a date window draws the latest that fit (the network,
     which has none, is not drawn); a window that holds more points to the query editor."""
 
+    @property
+    def per_client(self) -> int:
+        """Workers one client may hold at once (client_workers, or all but one)."""
+        return self.client_workers if self.client_workers is not None else max(1, self.workers - 1)
+
     def __post_init__(self) -> None:
         if self.allow_update and not self.update_token:
             raise ValueError("--allow-update needs an update token (--update-token or KG_UPDATE_TOKEN)")
-        if self.workers < 1:
-            raise ValueError("at least one worker is needed")
+        if not 1 <= self.workers <= MAX_WORKERS:
+            raise ValueError(f"workers must be between 1 and {MAX_WORKERS}")
+        if self.client_workers is not None and not 1 <= self.client_workers <= self.workers:
+            raise ValueError(f"client-workers must be between 1 and the number of workers ({self.workers})")
+        for name in ("query_timeout", "queue_wait", "service_timeout", "body_timeout"):
+            if not math.isfinite(getattr(self, name)):
+                raise ValueError(f"{name.replace('_', '-')} must be a finite number of seconds, "
+                                 f"not {getattr(self, name)}")
+        if self.base_url is not None:
+            parts = urlsplit(self.base_url)
+            if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment \
+                    or self.base_url.endswith("/"):
+                raise ValueError(f"base-url must be an http(s) address without a query, fragment or final "
+                                 f"slash, such as https://example.org/kg; not {self.base_url!r}")
         if self.max_private_bytes is not None and self.max_private_bytes < 0:
             raise ValueError("worker-memory must not be negative")
         if self.explorer_max_items < 0:
             raise ValueError("explorer-max-items must not be negative")
-        for name in ("query_timeout", "queue_wait", "service_timeout", "max_result_bytes", "max_query_length",
+        for name in ("query_timeout", "queue_wait", "service_timeout", "body_timeout", "max_result_bytes",
+                     "max_query_length",
                      "max_body_bytes", "max_service_bytes"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"{name.replace('_', '-')} must be positive")

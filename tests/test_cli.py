@@ -127,3 +127,14 @@ def test_query_warns_of_a_date_compared_with_a_plain_string(tmp_path):
     assert result.returncode == 0
     assert ('kg query: ?date is compared with the plain string "2024-12-08", but dzo:date holds xsd:date '
             'values, which never equal a string: write "2024-12-08"^^xsd:date') in result.stderr
+
+
+def test_a_parameter_given_twice_is_a_usage_error_naming_both_values():
+    result = kg("query", "controller-on-date", "--param", "place=dzr:abu-kamal", "--param", "day=2024-12-01",
+                "--param", "day=2024-12-08")
+    assert result.returncode == 2 and "--param day is given twice ('2024-12-01' and '2024-12-08')" in result.stderr
+
+
+def test_a_window_that_starts_after_it_ends_is_a_usage_error_as_over_http():
+    result = kg("query", "events", "--param", "from=2024-12-10", "--param", "to=2024-12-01")
+    assert result.returncode == 2 and "the window starts (2024-12-10) after it ends (2024-12-01)" in result.stderr

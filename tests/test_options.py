@@ -15,6 +15,7 @@ from kg.errors import UsageError
 from kg.options import settings_from
 from kg.settings import Settings
 from tests.conftest import ROOT
+from tests.service_fixtures import SERVICE_DATA
 
 
 def run(*command: str) -> subprocess.CompletedProcess:
@@ -84,3 +85,26 @@ def test_kg_serve_reports_a_port_in_use_before_loading_anything():
         result = run("kg", "serve", "--no-build-data", "--port", str(port))
     assert result.returncode == 1
     assert result.stderr == f"error: cannot listen on 127.0.0.1:{port}: Address already in use\n"
+
+
+@pytest.mark.parametrize("option, value, words", [
+    ("--query-timeout", "nan", "query-timeout must be a finite number of seconds, not nan"),
+    ("--query-timeout", "inf", "query-timeout must be a finite number of seconds, not inf"),
+    ("--queue-wait", "-1", "queue-wait must be positive"),
+    ("--workers", "0", "workers must be between 1 and 256"),
+    ("--workers", "100000", "workers must be between 1 and 256"),
+])
+def test_a_number_out_of_range_is_a_usage_error_before_anything_starts(option, value, words):
+    result = subprocess.run([sys.executable, "-m", "kg.service.server", str(SERVICE_DATA), option, value],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and words in result.stderr
+
+
+@pytest.mark.parametrize("argv, words", [
+    (["push", "--store", "http://127.0.0.1:9/store", "--timeout", "nan"], "not a positive, finite number of seconds"),
+    (["push", "--store", "http://127.0.0.1:9/store", "--batch", "0"], "0 is not between 1 and 10000000"),
+    (["draft", "article.txt", "--year", "-5"], "-5 is not between 1 and 9999"),
+])
+def test_other_numeric_options_are_usage_errors_naming_the_value(argv, words):
+    result = subprocess.run([sys.executable, "-m", "kg", *argv], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    assert result.returncode == 2 and words in result.stderr

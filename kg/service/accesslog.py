@@ -1,6 +1,7 @@
 """Access log: one line per request with its status and duration, as plain ASGI middleware."""
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from http import HTTPStatus
@@ -29,6 +30,10 @@ class AccessLog:
 
         try:
             await self.app(scope, receive, sending)
+        except asyncio.CancelledError:
+            if status == 500:  # no answer started: the client went away (nginx's 499)
+                status = 499
+            raise
         finally:
             query = scope.get("query_string", b"").decode("latin-1")
             path = scope["path"] + (f"?{query[:200]}" if query else "")

@@ -3,6 +3,7 @@ Graph Store Protocol reads and writes, service description, VoID) and mounts the
 """
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
 from collections.abc import AsyncIterator, Callable
@@ -12,7 +13,7 @@ from pathlib import Path
 
 import pyoxigraph
 from fastapi import FastAPI, Request
-from fastapi.responses import Response, StreamingResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from starlette.middleware.cors import CORSMiddleware
 
 from kg import formats
@@ -22,6 +23,7 @@ from kg.service import openapi
 from kg.service import statuses
 from kg.pages import resource as pages
 from kg.service.accesslog import AccessLog
+from kg.service.disconnect import StopOnDisconnect
 from kg.service.headers import SecurityHeaders
 from kg.pages.explorer import Explorer
 from kg.store.memory import TrimAfterLargeResponses
@@ -56,8 +58,21 @@ def _written(status: HTTPStatus) -> Response:
     return Response(status_code=status, headers=answer_headers("text/plain; charset=utf-8"))
 
 
-def _endpoint(request: Request) -> str:
-    return str(request.url.replace(query=None, fragment=None))
+def public_base(request: Request, settings: Settings) -> str:
+    """The service's own address, never taken from the request's Host header (a shared cache
+    would keep what one client wrote there for everyone): --base-url, else the address the
+    server is bound to."""
+    if settings.base_url:
+        return settings.base_url
+    scheme = request.scope.get("scheme", "http")
+    host, port = request.scope.get("server") or ("127.0.0.1", 80)
+    shown = f"[{host}]" if ":" in host else host
+    default = {"http": 80, "https": 443}.get(scheme)
+    return f"{scheme}://{shown}" + ("" if port in (None, default) else f":{port}")
+
+
+def _endpoint(request: Request, settings: Settings) -> str:
+    return public_base(request, settings) + request.url.path
 
 
 def _serialized(triples: list[pyoxigraph.Triple], offer: formats.Format) -> Response:
@@ -72,7 +87,7 @@ def _negotiate(kind: formats.Kind, request: Request) -> formats.Format:
 def _sparql_routes(app: FastAPI, pool: WorkerPool, settings: Settings, web: Pages, *, cache_counts: bool) -> None:
     async def sparql(request: Request) -> Response:
         operation = await read_operation(request, settings)
-        base = _endpoint(request)
+        base = _endpoint(request, settings)
         if operation.kind is None:
             if request.method == "POST":
                 raise BadRequest("a POST needs a query or an update")
@@ -117,7 +132,7 @@ def _sparql_routes(app: FastAPI, pool: WorkerPool, settings: Settings, web: Page
             if cache_counts:
                 counted.clear()
                 counted[generation] = counts
-        return _serialized(describe.void(str(request.base_url), counts), offer)
+        return _serialized(describe.void(public_base(request, settings) + "/", counts), offer)
 
 
 def _graph_target(request: Request) -> str | None:
@@ -213,10 +228,12 @@ class HeadAsGet:
 
 
 def create_app(store: pyoxigraph.Store, settings: Settings | None = None, *, root: Path = ROOT,
-               started: Callable[[], object] | None = None) -> FastAPI:
+               started: Callable[[], object] | None = None,
+               on_broken: Callable[[str], object] | None = None) -> FastAPI:
     """The service over `store`; its worker processes start and stop with the app's lifespan.
 
-    `started` runs once they are up (kg.service.server settles the server process's memory there)."""
+    `started` runs once they are up (kg.service.server settles the server process's memory there);
+    `on_broken` once the pool cannot go on (kg.service.server stops, to exit non-zero)."""
     settings = settings or Settings()
     pool = WorkerPool(store, settings)
     # SERVICE goes out through our relay from an embedded store; a remote store federates itself.
@@ -229,9 +246,11 @@ def create_app(store: pyoxigraph.Store, settings: Settings | None = None, *, roo
             relay.start()  # after the fork: the zygote needs no copy of its thread
         if started is not None:
             started()
+        watchdog = asyncio.create_task(pool.watch(on_broken))
         try:
             yield
         finally:
+            watchdog.cancel()
             if relay is not None:
                 relay.close()
             pool.close()
@@ -251,8 +270,11 @@ def create_app(store: pyoxigraph.Store, settings: Settings | None = None, *, roo
     web.mount_static(app)
 
     @app.get("/health")
-    async def health() -> dict:
-        return {"status": "ok", "workers": settings.workers, "idle_workers": pool.idle}
+    async def health() -> JSONResponse:
+        if pool.broken is not None:
+            return JSONResponse({"status": "broken", "reason": pool.broken},
+                                status_code=HTTPStatus.SERVICE_UNAVAILABLE)
+        return JSONResponse({"status": "ok", "workers": settings.workers, "idle_workers": pool.idle})
 
     app.add_middleware(HeadAsGet)
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
@@ -260,4 +282,5 @@ def create_app(store: pyoxigraph.Store, settings: Settings | None = None, *, roo
     app.add_middleware(TrimAfterLargeResponses)
     app.add_middleware(SecurityHeaders)
     app.add_middleware(AccessLog)
+    app.add_middleware(StopOnDisconnect)
     return app

@@ -4,6 +4,8 @@ Body and parameters are read once; what the protocol forbids raises a RequestErr
 """
 from __future__ import annotations
 
+import asyncio
+import logging
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
@@ -11,8 +13,10 @@ import mimeparse
 import pyoxigraph
 from starlette.requests import Request
 
-from kg.errors import BadRequest, TooLarge, UnsupportedMediaType
+from kg.errors import BadRequest, SlowRequest, TooLarge, UnsupportedMediaType
 from kg.settings import Settings
+
+log = logging.getLogger(__name__)
 
 FORM = "application/x-www-form-urlencoded"
 DIRECT = {"application/sparql-query": "query", "application/sparql-update": "update"}
@@ -34,18 +38,26 @@ class Operation:
 
 
 async def read_body(request: Request, settings: Settings) -> bytes:
-    """The request body, refused (TooLarge) as soon as it passes the limit."""
+    """The request body, refused (TooLarge) as soon as it passes the limit, and cut off
+    (SlowRequest) when it has not arrived whole within the body timeout: a sender that stalls
+    mid-body would otherwise hold its connection for as long as it likes."""
     limit = settings.max_body_bytes
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > limit:
         raise TooLarge(f"request body larger than the limit of {limit} bytes")
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise TooLarge(f"request body larger than the limit of {limit} bytes")
-        chunks.append(chunk)
+    try:
+        async with asyncio.timeout(settings.body_timeout):
+            async for chunk in request.stream():
+                size += len(chunk)
+                if size > limit:
+                    raise TooLarge(f"request body larger than the limit of {limit} bytes")
+                chunks.append(chunk)
+    except TimeoutError:
+        log.info("%s %s: cut off a body still arriving after %g s (%d bytes so far)", request.method,
+                 request.url.path, settings.body_timeout, size)
+        raise SlowRequest(f"the request body did not arrive within {settings.body_timeout:g} s") from None
     return b"".join(chunks)
 
 

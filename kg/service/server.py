@@ -78,16 +78,31 @@ def open_store(dist_dir: Path, args: argparse.Namespace, settings: Settings):
         return store
     if not args.no_build_data and not (dist_dir / DATASET_FILE).is_file():
         raise KgError(f"no {DATASET_FILE} in {dist_dir}; run `kg build` first")
-    return datasets.open_dataset(datasets.sources(None if args.no_build_data else dist_dir, args.load),
-                                 args.store_dir)
+    found = datasets.sources(None if args.no_build_data else dist_dir, args.load)
+    store = datasets.open_dataset(found, args.store_dir)
+    if not args.allow_empty and (empty := datasets.empty_parts(store, found)):
+        raise KgError("nothing to serve where data was expected: " + "; ".join(empty) +
+                      " (rebuild with `kg build`, or pass --allow-empty to serve it as it is)")
+    return store
 
 
 def serve(store, settings: Settings, host: str, port: int) -> None:
-    """Run the service on the store under uvicorn until interrupted."""
-    app = create_app(store, settings, started=memory.settle_server)
+    """Run the service on the store under uvicorn until interrupted; raises KgError (exit 1)
+    when it stopped because its query workers could not go on, so that a supervisor restarts it."""
+    broken: list[str] = []
+
+    def stop(reason: str) -> None:
+        broken.append(reason)
+        server.should_exit = True  # uvicorn's own shutdown: answers in flight end first
+
+    app = create_app(store, settings, started=memory.settle_server, on_broken=stop)
     # On SIGTERM, in-flight queries get half a second; then their workers are killed, so the
     # server and every worker are gone within a second (no query holds the shutdown).
-    uvicorn.run(app, host=host, port=port, access_log=False, log_level="info", timeout_graceful_shutdown=0.5)
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, access_log=False, log_level="info",
+                                           timeout_graceful_shutdown=0.5))
+    server.run()
+    if broken:
+        raise KgError(f"stopped: {broken[0]}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -175,6 +175,9 @@ def bind(query: NamedQuery, values: dict[str, str]) -> Bound:
         raise UsageError(f"query {query.name!r} needs the parameter {name} ({declared[name].description}): "
                          f"--param {name}=VALUE on the command line, ?{name}=VALUE over HTTP")
     terms = {name: _term(declared[name], v) for name, v in values.items()}
+    if {"from", "to"} <= set(values) and declared["from"].kind == declared["to"].kind == "date" \
+            and values["from"] > values["to"]:
+        raise UsageError(f"the window starts ({values['from']}) after it ends ({values['to']}): it holds no day")
     optional = {name: term for name, term in terms.items() if declared[name].optional}
     return Bound(bind_terms(query.text, optional) if optional else query.text,
                  {ox.Variable(name): term for name, term in terms.items() if name not in optional})
@@ -191,6 +194,9 @@ def parse_params(pairs: list[str]) -> dict[str, str]:
         name, sep, value = pair.partition("=")
         if not sep or not name:
             raise UsageError(f"--param takes name=value, not {pair!r}")
+        if name in out and out[name] != value:
+            raise UsageError(f"--param {name} is given twice ({out[name]!r} and {value!r}); a parameter "
+                             f"takes one value")
         out[name] = value
     return out
 

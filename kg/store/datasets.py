@@ -12,6 +12,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import ParseError, UsageError
+from kg.namespaces import GRAPH_ASSERTED, GRAPH_ONTOLOGY
 from kg.rdf import format_for
 
 log = logging.getLogger(__name__)
@@ -156,3 +157,20 @@ def open_store(dist_dir: Path, store_dir: Path | None = None) -> ox.Store:
     """The built dataset in a store: in memory, or on disk reused while the build is unchanged
     (the dataset file is loaded as any other file beside it would be)."""
     return open_dataset(sources(dist_dir), store_dir)
+
+
+def empty_parts(store: ox.Store, found: list[Source]) -> list[str]:
+    """What should hold triples and holds none: the build's asserted and ontology graphs (an
+    empty or cut-short dataset.nq, a build of nothing), and the graph of each loaded file."""
+    said = []
+    for source in found:
+        if source.ours:
+            graphs = [GRAPH_ASSERTED, GRAPH_ONTOLOGY]
+        elif format_for(source.path) in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
+            continue  # its triples go to the graphs it names, which may be any
+        else:
+            graphs = [source.graph]
+        for graph in graphs:
+            if not store.query(f"ASK {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"):
+                said.append(f"{source.path} gives the graph <{graph}> no triple")
+    return said

@@ -21,6 +21,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable
+from contextvars import ContextVar
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing import Pipe
@@ -37,6 +38,10 @@ from kg.store import embedded as kg_store
 from kg.settings import Settings
 
 log = logging.getLogger(__name__)
+
+CLIENT: ContextVar[str | None] = ContextVar("kg_client", default=None)
+"""Who a job is run for (the service sets the client's address per request); one client holds
+at most Settings.per_client workers at once. None: no limit (the command line, tests of the pool)."""
 _RELAY_ADDRESS = re.compile(r"https?://127\.0\.0\.1:\d+/relay/\S*")
 
 
@@ -262,6 +267,8 @@ class _Worker:
     """It has answered a query since its fork, so it holds a private copy of pages it reads."""
     over_budget: bool = False
     """The pool's memory check found it over budget while it was busy: retire it when released."""
+    client: str | None = None
+    """Whom its job runs for, while it runs one (CLIENT)."""
 
     async def open(self) -> None:
         """Attach the socket to the running event loop (once; _spawn runs off the loop)."""
@@ -396,8 +403,23 @@ class WorkerPool:
         self._update_lock = asyncio.Lock()
         self._waiting = 0
         """Requests waiting for a worker right now."""
+        self._held: dict[str, int] = {}
+        """Workers each client holds right now."""
+        self._slot_waiters: list[asyncio.Future] = []
+        """Requests waiting for one of their client's own workers to be let go."""
+        self.broken: str | None = None
+        """Why the pool cannot go on (the process holding the store died after a write); the
+        service then answers 503 on /health and the server exits non-zero, for a supervisor."""
 
     def start(self) -> None:
+        self._fork_zygote()
+        if self._settings.max_private_bytes is None:
+            # One private copy of what the zygote holds (the store, mostly), never below the floor.
+            self.memory_budget = max(resident_bytes(self._zygote_pid), self._settings.min_private_budget)
+        for _ in range(self._settings.workers):
+            self._idle.put_nowait(self._spawn())
+
+    def _fork_zygote(self) -> None:
         control, theirs = Pipe(duplex=True)
         # In the zygote (and so its workers) the objects alive now are never collected, so no
         # collection there writes to (and so copies) the pages that hold them.
@@ -413,11 +435,36 @@ class WorkerPool:
         gc.unfreeze()  # this process goes on collecting its garbage as before
         theirs.close()
         self._control, self._zygote_pid = control, pid
-        if self._settings.max_private_bytes is None:
-            # One private copy of what the zygote holds (the store, mostly), never below the floor.
-            self.memory_budget = max(resident_bytes(pid), self._settings.min_private_budget)
-        for _ in range(self._settings.workers):
-            self._idle.put_nowait(self._spawn())
+
+    def _zygote_gone(self) -> bool:
+        """Whether the zygote has exited; reaps it, so that no zombie is left."""
+        try:
+            pid, _ = os.waitpid(self._zygote_pid, os.WNOHANG)
+        except ChildProcessError:  # reaped already
+            return True
+        return pid != 0
+
+    def heal(self) -> bool:
+        """Check the zygote, and if it died (killed from outside, as the out-of-memory killer may
+        do: it holds the store) fork a new one from the store this process still holds. That
+        store is the zygote's only while no write has changed it since the start; after a write
+        a new zygote would serve old data, so the pool is marked broken instead. False when the
+        pool is broken (or closed)."""
+        with self._lock:
+            if self.broken is not None or self._control is None:
+                return False
+            if not self._zygote_gone():
+                return True
+            old = self._zygote_pid
+            if self._generation:
+                self.broken = (f"the process holding the store (pid {old}) died after {self._generation} "
+                               f"write(s) it alone held; restart the service")
+                log.error("%s", self.broken)
+                return False
+            log.error("the process holding the store (pid %d) died; starting a new one from the store", old)
+            self._control.close()
+            self._fork_zygote()
+        return True
 
     def close(self) -> None:
         with self._lock:
@@ -428,7 +475,10 @@ class WorkerPool:
             self._kill(worker)
         if control is not None:
             control.close()  # the zygote exits when it reads EOF
-            os.waitpid(self._zygote_pid, 0)
+            try:
+                os.waitpid(self._zygote_pid, 0)
+            except ChildProcessError:  # it died earlier and heal() reaped it
+                pass
         self._executor.shutdown(wait=True, cancel_futures=True)
         for worker in list(self._workers.values()):  # spawned while closing
             self._kill(worker)
@@ -443,12 +493,43 @@ class WorkerPool:
         return self._generation
 
     def _call_zygote(self, kind: str, payload: object) -> object:
+        try:
+            return self._call_zygote_once(kind, payload)
+        except (OSError, EOFError) as error:  # the zygote is gone: the pipe to it broke
+            if not self.heal():
+                raise WorkerLost(self.broken or "the query workers are shut down") from error
+            return self._call_zygote_once(kind, payload)
+
+    def _call_zygote_once(self, kind: str, payload: object) -> object:
         with self._lock:
             self._control.send((kind, payload))
             status, result = self._control.recv()
         return _outcome(status, result)
 
+    async def watch(self, on_broken: Callable[[str], object] | None = None, every: float = 1.0) -> None:
+        """Check the zygote every `every` seconds and heal the pool when it died, so that the
+        service recovers with no request to find out; when it cannot, call `on_broken` once."""
+        loop = asyncio.get_running_loop()
+        while True:
+            await asyncio.sleep(every)
+            try:
+                healthy = await loop.run_in_executor(self._executor, self.heal)
+            except RuntimeError:  # the pool closed (its executor shut down) meanwhile
+                return
+            if not healthy:
+                if self.broken is not None and on_broken is not None:
+                    on_broken(self.broken)
+                return
+
     def _spawn(self) -> _Worker:
+        try:
+            return self._spawn_once()
+        except (OSError, EOFError) as error:  # the zygote is gone: the pipe to it broke
+            if not self.heal():
+                raise WorkerLost(self.broken or "the query workers are shut down") from error
+            return self._spawn_once()
+
+    def _spawn_once(self) -> _Worker:
         ours, theirs = socket.socketpair()
         try:
             with self._lock:
@@ -481,13 +562,14 @@ class WorkerPool:
 
     def _replace(self, worker: _Worker) -> None:
         """Kill a worker and put a fresh one in the queue, in the background."""
+        self._let_go(worker)
         self._kill(worker)
 
         async def respawn() -> None:
             try:
                 fresh = await asyncio.get_running_loop().run_in_executor(self._executor, self._spawn)
-            except WorkerFailed:
-                if self._control is not None:
+            except (WorkerFailed, WorkerLost):
+                if self._control is not None and self.broken is None:
                     log.exception("could not replace a worker")
                 return
             self._idle.put_nowait(fresh)
@@ -496,7 +578,57 @@ class WorkerPool:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    async def _client_slot(self, client: str) -> None:
+        """Count one more worker for `client`, once it holds fewer than its share: while it holds
+        them all, wait (up to the queue wait) for one of its own to end."""
+        limit = self._settings.per_client
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._settings.queue_wait
+        while self._held.get(client, 0) >= limit:
+            freed = loop.create_future()
+            self._slot_waiters.append(freed)
+            try:
+                async with asyncio.timeout_at(deadline):
+                    await freed
+            except TimeoutError:
+                raise Busy(f"this client runs {limit} queries at once already, the most one client may "
+                           f"run (--client-workers); retry when one has ended",
+                           retry_after=self._settings.retry_after) from None
+            finally:
+                if freed in self._slot_waiters:
+                    self._slot_waiters.remove(freed)
+        self._held[client] = self._held.get(client, 0) + 1
+
+    def _let_go(self, worker: _Worker) -> None:
+        """Its job has ended: its client holds one worker less."""
+        client, worker.client = worker.client, None
+        if client is not None:
+            self._give_back(client)
+
+    def _give_back(self, client: str) -> None:
+        if (held := self._held.get(client, 0) - 1) > 0:
+            self._held[client] = held
+        else:
+            self._held.pop(client, None)
+        waiters, self._slot_waiters = self._slot_waiters, []
+        for freed in waiters:
+            if not freed.done():
+                freed.set_result(None)
+
     async def _acquire(self) -> _Worker:
+        client = CLIENT.get()
+        if client is None:
+            return await self._any_worker()
+        await self._client_slot(client)
+        try:
+            worker = await self._any_worker()
+        except BaseException:
+            self._give_back(client)
+            raise
+        worker.client = client
+        return worker
+
+    async def _any_worker(self) -> _Worker:
         if self._idle.empty():
             self._waiting += 1
             try:
@@ -519,6 +651,7 @@ class WorkerPool:
         return sum(private_bytes(pid) for pid in list(self._workers))
 
     def _release(self, worker: _Worker) -> None:
+        self._let_go(worker)
         if worker.generation != self._generation or (worker.over_budget and not self._waiting):
             self._replace(worker)
         else:

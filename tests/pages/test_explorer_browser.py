@@ -219,7 +219,7 @@ def test_the_network_of_a_graph_without_support_relations_says_so(browser, tmp_p
     empty = tmp_path / "empty.ttl"
     empty.write_text("# no triples\n")
     with running([sys.executable, "-m", "kg.service.server", str(tmp_path), "--no-build-data", "--load", str(empty),
-                  "--port", str(port)], url + "/health", tmp_path / "server.log"):
+                  "--port", str(port), "--allow-empty"], url + "/health", tmp_path / "server.log"):
         open_view(browser, url + "/network")
         assert [p.text for p in css(browser, "#explorer-chart .explorer-nothing")] == [
             "No support relations to draw in this graph."]

@@ -33,8 +33,9 @@ ASK = {"query": "ASK {}"}
 
 @pytest.fixture(scope="module")
 def deadline_service() -> Iterator[TestClient]:
-    """Two workers and a one-second deadline."""
-    with app_client(Settings(workers=2, query_timeout=1.0, queue_wait=0.5)) as client:
+    """Two workers and a one-second deadline; the one test client stands for several clients
+    (client_workers=2: the share of one client is tested on its own)."""
+    with app_client(Settings(workers=2, client_workers=2, query_timeout=1.0, queue_wait=0.5)) as client:
         yield client
 
 

@@ -17,7 +17,7 @@ from kg.service.app import create_app
 from kg.settings import Settings
 from kg.store.datasets import open_store
 from tests.hardening_fixtures import Listener
-from tests.service_fixtures import DZR, SERVICE_DATA, TOKEN, client, writable  # noqa: F401
+from tests.service_fixtures import DZR, SERVICE_DATA, TOKEN, app_client, client, writable  # noqa: F401
 
 BROWSER = {"accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 AUTH = {"authorization": f"Bearer {TOKEN}"}
@@ -327,3 +327,27 @@ def test_every_answer_carries_nosniff_and_non_html_no_page_policy(hostile, path,
     assert response.headers["x-content-type-options"] == "nosniff"
     if not response.headers.get("content-type", "").startswith("text/html"):
         assert "content-security-policy" not in response.headers
+
+
+@pytest.mark.parametrize("path, accept", [("/.well-known/void", "text/turtle"), ("/sparql", "text/turtle")])
+def test_the_host_header_is_never_written_into_an_answer(client, path, accept):
+    """A shared cache would keep what one client put in Host for everyone (cache poisoning)."""
+    response = client.get(path, headers={"accept": accept, "host": "evil.example"})
+    assert response.status_code == 200
+    assert "evil.example" not in response.text
+    assert "http://testserver/" in response.text  # the address the server is bound to
+
+
+def test_base_url_sets_the_public_address_of_the_description_and_void():
+    with app_client(Settings(base_url="https://kg.example.org/dez")) as public:
+        void = public.get("/.well-known/void", headers={"accept": "text/turtle", "host": "evil.example"}).text
+        description = public.get("/sparql", headers={"accept": "text/turtle"}).text
+    assert "<https://kg.example.org/dez/sparql>" in void or "https://kg.example.org/dez/" in void
+    assert "https://kg.example.org/dez/sparql" in description
+    assert "evil.example" not in void + description and "testserver" not in void + description
+
+
+@pytest.mark.parametrize("value", ["kg.example.org", "https://kg.example.org/", "https://x/?a=b", "ftp://x"])
+def test_a_base_url_that_is_not_an_address_is_refused(value):
+    with pytest.raises(ValueError, match="base-url must be an http"):
+        Settings(base_url=value)

@@ -18,6 +18,7 @@ SAMPLES = {
     "NotFound": errors.NotFound("no graph <urn:g> in this store"),
     "NotAcceptable": errors.NotAcceptable("no acceptable format; offered: text/turtle"),
     "TooLarge": errors.TooLarge("the result is larger than the limit"),
+    "SlowRequest": errors.SlowRequest("the request body did not arrive within 10 s"),
     "UnsupportedMediaType": errors.UnsupportedMediaType("cannot read 'image/png' as RDF"),
     "Busy": errors.Busy("all 2 workers are busy; retry later", retry_after=3),
     "TimedOut": errors.TimedOut("query exceeded the time limit of 0.5 s"),
@@ -30,7 +31,7 @@ SAMPLES = {
 
 EXPECTED = {
     "BadRequest": 400, "BadQuery": 400, "Unauthorized": 401, "Forbidden": 403, "NotFound": 404,
-    "NotAcceptable": 406, "TooLarge": 413, "UnsupportedMediaType": 415, "WorkerFailed": 500,
+    "NotAcceptable": 406, "TooLarge": 413, "SlowRequest": 408, "UnsupportedMediaType": 415, "WorkerFailed": 500,
     "WorkerLost": 502, "RemoteFailed": 502, "Busy": 503, "TimedOut": 504, "RemoteTimedOut": 504,
 }
 

@@ -1,10 +1,13 @@
 """Queries run in killable worker processes: deadlines, a full pool, and the event loop kept free."""
 from __future__ import annotations
 
+import os
+import signal
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from tests.service_fixtures import HEAVY, SERVICE_DATA, app_client, impatient, wait_until_no_worker_is_idle  # noqa: F401
+from tests.service_fixtures import (HEAVY, SERVICE_DATA, TOKEN, app_client, impatient,  # noqa: F401
+                                   wait_until_no_worker_is_idle, writable)
 from kg.settings import Settings
 
 
@@ -49,7 +52,9 @@ def test_busy_pool_is_503_with_retry_after(impatient):
 
 
 def test_light_queries_answer_while_a_heavy_one_runs():
-    with app_client(Settings(workers=2, query_timeout=2.0)) as client:
+    # One test client stands for several here (client_workers=2): the share of one client is
+    # tested with two addresses in tests/service/test_server_faults.py.
+    with app_client(Settings(workers=2, client_workers=2, query_timeout=2.0)) as client:
         with ThreadPoolExecutor(2) as threads:
             heavy = threads.submit(client.get, "/sparql", params={"query": HEAVY})
             time.sleep(0.1)
@@ -214,7 +219,7 @@ def test_after_a_worker_is_retired_for_memory_the_other_warm_one_answers_next():
     # Two warm workers; the one that answers a query over the budget is retired. The next query
     # goes to the other warm worker, not to the fresh fork that replaced it (which would copy the
     # store's pages again, and be retired in its turn).
-    with app_client(Settings(workers=2, recycle_check_after=0.0, query_timeout=20)) as test_client:
+    with app_client(Settings(workers=2, client_workers=2, recycle_check_after=0.0, query_timeout=20)) as test_client:
         pool = test_client.app.state.pool
         with ThreadPoolExecutor(2) as threads:
             both = [threads.submit(test_client.get, "/sparql", params={"query": SLOW}) for _ in range(2)]
@@ -263,3 +268,20 @@ def test_a_negative_worker_memory_is_refused_by_name(tmp_path):
                              "--worker-memory", "-1"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 2
     assert "worker-memory must not be negative" in result.stderr
+
+
+def test_health_is_503_with_the_reason_once_the_store_holder_died_after_a_write(writable):
+    assert writable.post("/sparql", content="INSERT DATA { <urn:a> <urn:b> <urn:c> }",
+                         headers={"content-type": "application/sparql-update",
+                                  "authorization": f"Bearer {TOKEN}"}).status_code == 204
+    pool = writable.app.state.pool
+    os.kill(pool._zygote_pid, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while writable.get("/health").status_code == 200 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    health = writable.get("/health")
+    assert health.status_code == 503
+    assert health.json() == {"status": "broken", "reason": pool.broken}
+    assert "died after 1 write(s)" in pool.broken
+    answer = writable.get("/sparql", params={"query": "ASK {}"})
+    assert answer.status_code in (502, 503)
