@@ -182,10 +182,7 @@ def cmd_link(args) -> int:
             print(f"{e.iri}\t{e.kind}\t{e.label}\t{reasons.get(e.iri, 'no reason recorded')}")
         return 0
     if args.gazetteer:
-        # rapidfuzz and the gazetteer's records load only when asked for: kept out of start-up
-        from kg.linking import gazetteer
-
-        return gazetteer.command(args, root, store)
+        return _link_gazetteer(args, root, store)
     if args.accept:
         out = Path(args.output) if args.output else root / "graph" / "wikidata-accepted.ttl"
         added = linking.accept(Path(args.accept), out, store=store)
@@ -199,6 +196,30 @@ def cmd_link(args) -> int:
             _verify_links(client, store)
         else:
             _write_candidates(client, store, Path(args.output or "link-review.csv"))
+    return 0
+
+
+def _link_gazetteer(args, root: Path, store) -> int:
+    """`kg link --gazetteer DIR [...]`: rank into a review file, or with --accept write the links."""
+    # rapidfuzz and the gazetteer's records load only when asked for: kept out of start-up
+    from kg.linking import gazetteer, gazetteer_accept
+    from kg.linking.whosonfirst import read_checkout
+
+    if args.verify or args.labels:
+        raise UsageError("--gazetteer ranks records for review, or with --accept FILE links the accepted ones; "
+                         "it does not go with --verify or --labels")
+    checkouts = [read_checkout(Path(d)) for d in args.gazetteer]
+    if args.accept:
+        out = Path(args.output) if args.output else root / "graph" / gazetteer_accept.ACCEPTED_FILE
+        added = gazetteer_accept.accept(Path(args.accept), out, store=store, checkouts=checkouts)
+        print(f"wrote {added} new gazetteer link(s) with evidence to {out}", file=sys.stderr)
+        return 0
+    candidates = gazetteer.rank(store, checkouts)
+    out = Path(args.output or "gazetteer-review.csv")
+    gazetteer.write_review(candidates, checkouts, out)
+    print(f"wrote {len(candidates)} candidate(s) from {sum(len(c.records) for c in checkouts)} records to {out}; "
+          f"mark the right ones yes in 'accepted' (clear 'wikidata' or 'geonames' where the record's is not "
+          f"this place), then run kg link --gazetteer DIR --accept {out}", file=sys.stderr)
     return 0
 
 

@@ -6,7 +6,7 @@ precision, agents and casualty figures, and the proposals that match nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date  # noqa: F401 - the type of Curated.date, a field of the same name
 
 import rdflib
 

@@ -5,7 +5,6 @@ and Arabic name, and writes them to a review file. Nothing is linked here: see g
 from __future__ import annotations
 
 import csv
-import sys
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -14,12 +13,10 @@ from pathlib import Path
 import pyoxigraph as ox
 from rapidfuzz import fuzz, process
 
-from kg.errors import UsageError
-from kg.linking import gazetteer_accept
 from kg.linking.review import COLUMNS, distance_km
 from kg.linking.review import _point as wkt_point
 from kg.linking.transliteration import arabic_key, is_arabic, latin_key, latin_words, similarity
-from kg.linking.whosonfirst import Checkout, Record, read_checkout
+from kg.linking.whosonfirst import Checkout, Record
 from kg.namespaces import DZO, GN, WD, WOF, sparql_prologue
 
 GAZETTEER_COLUMNS = COLUMNS[:-1] + ["names", "parents", "point", "geonames", "wikidata", "record", "commit",
@@ -288,23 +285,3 @@ def write_review(candidates: list[Candidate], checkouts: list[Checkout], path: P
                 "commit": commits.get(r.repo, ""), "note": "", "accepted": "",
             }
             writer.writerow([row[k] for k in GAZETTEER_COLUMNS])
-
-
-def command(args, root: Path, store: ox.Store) -> int:
-    """`kg link --gazetteer DIR [...]`: rank into a review file, or with --accept write the links."""
-    if args.verify or args.labels:
-        raise UsageError("--gazetteer ranks records for review, or with --accept FILE links the accepted ones; "
-                         "it does not go with --verify or --labels")
-    checkouts = [read_checkout(Path(d)) for d in args.gazetteer]
-    if args.accept:
-        out = Path(args.output) if args.output else root / "graph" / gazetteer_accept.ACCEPTED_FILE
-        added = gazetteer_accept.accept(Path(args.accept), out, store=store, checkouts=checkouts)
-        print(f"wrote {added} new gazetteer link(s) with evidence to {out}", file=sys.stderr)
-        return 0
-    candidates = rank(store, checkouts)
-    out = Path(args.output or "gazetteer-review.csv")
-    write_review(candidates, checkouts, out)
-    print(f"wrote {len(candidates)} candidate(s) from {sum(len(c.records) for c in checkouts)} records to {out}; "
-          f"mark the right ones yes in 'accepted' (clear 'wikidata' or 'geonames' where the record's is not "
-          f"this place), then run kg link --gazetteer DIR --accept {out}", file=sys.stderr)
-    return 0
