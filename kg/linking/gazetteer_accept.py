@@ -4,7 +4,6 @@ Wikidata item where the reviewer kept it, and the governorate or district where 
 """
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,9 +12,8 @@ import pyoxigraph as ox
 import rdflib
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
-from kg.errors import UsageError
 from kg.linking import gazetteer
-from kg.linking.review import ACCEPTED, REJECTED, LinkReviewError, normalise
+from kg.linking.review import LinkReviewError, accepted_rows, normalise
 from kg.linking.whosonfirst import Checkout, Record
 from kg.namespaces import DZO, DZR, GEO, GN, PREFIXES, SCHEMA, WD, WOF
 
@@ -46,34 +44,16 @@ class _Row:
 
 
 def _read(review_csv: Path) -> list[_Row]:
-    try:
-        stream = open(review_csv, newline="", encoding="utf-8")
-    except OSError as e:
-        raise UsageError(f"cannot read the review file {review_csv}: {e.strerror or e}") from None
-    name = Path(review_csv).name
-    with stream:
-        reader = csv.DictReader(stream)
-        lacking = [c for c in NEEDED if c not in (reader.fieldnames or [])]
-        if lacking:
-            raise LinkReviewError(f"{review_csv} lacks the column(s) {', '.join(lacking)}; "
-                                  f"expected {','.join(gazetteer.GAZETTEER_COLUMNS)} (kg link --gazetteer writes them)")
-        rows, unclear = [], []
-        for row in reader:
-            mark = (row.get("accepted") or "").strip().lower()
-            if mark in ACCEPTED:
-                candidate = (row["candidate"] or "").strip()
-                number = candidate.removeprefix("wof:")
-                rows.append(_Row(reader.line_num, row["entity"].strip(), int(number) if number.isdigit() and
-                                 candidate.startswith("wof:") else None, row["record"].strip(), row["commit"].strip(),
-                                 row["geonames"].strip(), row["wikidata"].strip(), row["score"].strip(),
-                                 row["reasons"].strip(), (row.get("note") or "").strip()))
-                if rows[-1].record_id is None:
-                    rows[-1].problems.append(f"candidate {candidate!r} is not a Who's On First record (wof:<number>)")
-            elif mark not in REJECTED:
-                unclear.append(f"{name} row {reader.line_num}: accepted is {row['accepted']!r}; "
-                               f"write yes ({', '.join(sorted(ACCEPTED))}) or leave it empty (or no)")
-    if unclear:
-        raise LinkReviewError("nothing written; fix these rows first:\n  " + "\n  ".join(unclear))
+    rows = []
+    for line, row in accepted_rows(review_csv, NEEDED, gazetteer.GAZETTEER_COLUMNS):
+        candidate = (row["candidate"] or "").strip()
+        number = candidate.removeprefix("wof:")
+        rows.append(_Row(line, row["entity"].strip(), int(number) if number.isdigit() and
+                         candidate.startswith("wof:") else None, row["record"].strip(), row["commit"].strip(),
+                         row["geonames"].strip(), row["wikidata"].strip(), row["score"].strip(),
+                         row["reasons"].strip(), (row.get("note") or "").strip()))
+        if rows[-1].record_id is None:
+            rows[-1].problems.append(f"candidate {candidate!r} is not a Who's On First record (wof:<number>)")
     return rows
 
 

@@ -297,30 +297,36 @@ class _Accepted:
     problems: list[str] = field(default_factory=list)
 
 
-def _read_review(review_csv: Path) -> list[_Accepted]:
+def accepted_rows(review_csv: Path, needed: tuple[str, ...], columns: list[str]) -> list[tuple[int, dict[str, str]]]:
+    """The rows a reviewer marked accepted, with their line numbers; a missing column, or a row
+    whose mark is neither yes nor no, is an error naming it, and nothing is returned."""
     try:
         stream = open(review_csv, newline="", encoding="utf-8")
     except OSError as e:
         raise UsageError(f"cannot read the review file {review_csv}: {e.strerror or e}") from None
     with stream:
         reader = csv.DictReader(stream)
-        needed = ("entity", "candidate", "score", "reasons", "accepted")
         lacking = [c for c in needed if c not in (reader.fieldnames or [])]
         if lacking:
             raise LinkReviewError(f"{review_csv} lacks the column(s) {', '.join(lacking)}; "
-                                  f"expected {','.join(COLUMNS)}")
+                                  f"expected {','.join(columns)}")
         accepted, unclear = [], []
         for row in reader:
             mark = (row.get("accepted") or "").strip().lower()
             if mark in ACCEPTED:
-                accepted.append(_Accepted(reader.line_num, row["entity"].strip(), row["candidate"].strip(),
-                                          row["score"].strip(), row["reasons"].strip()))
+                accepted.append((reader.line_num, row))
             elif mark not in REJECTED:
                 unclear.append(f"{Path(review_csv).name} row {reader.line_num}: accepted is {row['accepted']!r}; "
                                f"write yes ({', '.join(sorted(ACCEPTED))}) or leave it empty (or no)")
     if unclear:
         raise LinkReviewError("nothing written; fix these rows first:\n  " + "\n  ".join(unclear))
     return accepted
+
+
+def _read_review(review_csv: Path) -> list[_Accepted]:
+    needed = ("entity", "candidate", "score", "reasons", "accepted")
+    return [_Accepted(line, row["entity"].strip(), row["candidate"].strip(), row["score"].strip(),
+                      row["reasons"].strip()) for line, row in accepted_rows(review_csv, needed, COLUMNS)]
 
 
 def _check(rows: list[_Accepted], known: set[str], linked: dict[str, str], name: str) -> None:
