@@ -73,6 +73,7 @@
 
   var draw = function () {
     marks.textContent = "";
+    var labels = [];
     places.forEach(function (p) {
       var xy = project(p.lon, p.lat);
       var holder = holders[p.iri];
@@ -95,17 +96,45 @@
         "class": "place" + (p.iri === X.focus ? " focus" : ""), "data-place": p.iri,
         "data-holder": holder ? holder.controller : "" });
       X.el("circle", { cx: xy[0], cy: xy[1], r: 9, fill: fill }, a);
-      var left = xy[0] > width - 190;
-      var name = X.text(a, p.label, { x: xy[0] + (left ? -26 : 26), y: xy[1] - 2, "class": "place-label",
-                                      "text-anchor": left ? "end" : "start" });
+      labels.push({ place: p, link: a, xy: xy, holderText: holderText });
+    });
+    // Labels where they fit, right of the place or else left of it: places with events first,
+    // areas last; a label that would cover another label or another place's marks is left out
+    // (the place keeps its tooltip, and the list below names it).
+    var discs = labels.map(function (l) {
+      return { place: l.place, x0: l.xy[0] - 22, x1: l.xy[0] + 22, y0: l.xy[1] - 22, y1: l.xy[1] + 22 };
+    });
+    var overlap = function (a, b) { return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1; };
+    var drawn = [];
+    labels.sort(function (m, n) {
+      return (AREAS[m.place.kind] ? 1 : 0) - (AREAS[n.place.kind] ? 1 : 0) ||
+        n.place.events.length - m.place.events.length || (m.place.label < n.place.label ? -1 : 1);
+    }).forEach(function (l) {
+      var p = l.place, xy = l.xy;
+      var wide = 7 * Math.max(p.label.length + (p.arabic ? p.arabic.length + 1 : 0), l.holderText.length * 0.85);
+      var sides = xy[0] > width - 190 ? [true] : [false, true];
+      var fits = function (left) {
+        var box = { x0: left ? xy[0] - 26 - wide : xy[0] + 24, x1: left ? xy[0] - 24 : xy[0] + 26 + wide,
+                    y0: xy[1] - 14, y1: xy[1] + 17 };
+        var clash = drawn.some(function (b) { return overlap(box, b); }) ||
+          discs.some(function (d) { return d.place !== p && overlap(box, d); });
+        return clash ? null : box;
+      };
+      var left = null, box = null;
+      sides.some(function (side) { box = fits(side); left = side; return box !== null; });
+      l.link.setAttribute("data-labelled", box ? "true" : "false");
+      if (!box) { return; }
+      drawn.push(box);
+      var name = X.text(l.link, p.label, { x: xy[0] + (left ? -26 : 26), y: xy[1] - 2, "class": "place-label",
+                                           "text-anchor": left ? "end" : "start" });
       if (p.arabic) {
         // The Arabic name beside the English one, in its own span so that it keeps its direction.
         name.appendChild(document.createTextNode(" "));
         var ar = X.el("tspan", { "class": "place-arabic", lang: "ar", direction: "rtl", "unicode-bidi": "embed" }, name);
         ar.textContent = p.arabic;
       }
-      X.text(a, holderText, { x: xy[0] + (left ? -26 : 26), y: xy[1] + 13, "class": "place-holder",
-                              "text-anchor": left ? "end" : "start" });
+      X.text(l.link, l.holderText, { x: xy[0] + (left ? -26 : 26), y: xy[1] + 13, "class": "place-holder",
+                                     "text-anchor": left ? "end" : "start" });
     });
   };
 
