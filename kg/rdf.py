@@ -1,4 +1,5 @@
-"""Reading RDF files with located errors, and moving terms between pyoxigraph and rdflib."""
+"""Reading RDF files with located errors, moving terms between pyoxigraph and rdflib, and the
+prefixes a serialization declares."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,6 +9,7 @@ import rdflib
 
 from kg.errors import ParseError
 from kg.formats import RDF
+from kg.namespaces import PREFIXES
 
 _FORMATS = {f.extension: f.oxigraph for f in RDF} | {".owl": ox.RdfFormat.RDF_XML}
 """File extension -> RDF format: those of kg.formats, and .owl, which ontologies use for RDF/XML."""
@@ -77,3 +79,11 @@ def to_graph(triples) -> rdflib.Graph:
 def graph_triples(graph: rdflib.Graph) -> list[ox.Triple]:
     """The triples of an rdflib Graph as pyoxigraph triples."""
     return [ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in graph]
+
+
+def used_prefixes(triples: list[ox.Triple], limit: int = 100_000) -> dict[str, str]:
+    """The project's prefixes that the triples use (all of them past `limit` triples)."""
+    if len(triples) > limit:
+        return PREFIXES
+    iris = {term.value for t in triples for term in t if isinstance(term, ox.NamedNode)}
+    return {p: ns for p, ns in PREFIXES.items() if any(iri.startswith(ns) for iri in iris)}

@@ -31,7 +31,8 @@ from kg.sparql.policy import check_query, check_update
 from kg.service.protocol import media_type, read_body, read_operation
 from kg.sparql.relay import Relay
 from kg.settings import Settings
-from kg.store.embedded import Answer, QueryJob, used_prefixes
+from kg.rdf import used_prefixes
+from kg.store.embedded import Answer, QueryJob
 from kg.pages.responses import answer_headers, answer_response
 from kg.pages.site import Pages
 from kg.store.workers import WorkerPool

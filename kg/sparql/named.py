@@ -35,7 +35,7 @@ from kg.formats import FORMATS, Holds, named
 from kg.namespaces import PREFIXES, short
 from kg.settings import Settings
 from kg.sparql.text import bind_terms, syntax_message
-from kg.store.embedded import used_prefixes
+from kg.rdf import used_prefixes
 
 KINDS = ("iri", "date", "string", "integer")
 EXPLORER_PREFIX = "explorer-"

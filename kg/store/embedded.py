@@ -14,6 +14,7 @@ import pyoxigraph
 from kg import formats
 from kg.errors import BadQuery, NotFound, UnsupportedMediaType
 from kg.namespaces import PREFIXES
+from kg.rdf import used_prefixes
 from kg.sparql.text import syntax_message
 
 log = logging.getLogger(__name__)
@@ -57,14 +58,6 @@ def _kind(result: object) -> formats.Kind:
     if isinstance(result, pyoxigraph.QuerySolutions):
         return formats.Kind.SOLUTIONS
     return formats.Kind.GRAPH
-
-
-def used_prefixes(triples: list[pyoxigraph.Triple], limit: int = 100_000) -> dict[str, str]:
-    """The project's prefixes that the triples use (all of them past `limit` triples)."""
-    if len(triples) > limit:
-        return PREFIXES
-    iris = {term.value for t in triples for term in t if isinstance(term, pyoxigraph.NamedNode)}
-    return {p: ns for p, ns in PREFIXES.items() if any(iri.startswith(ns) for iri in iris)}
 
 
 def run_query(store: pyoxigraph.Store, job: QueryJob) -> Answer:
