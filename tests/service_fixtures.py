@@ -1,14 +1,12 @@
-"""Fixtures of the service tests: a tiny dataset in tests/data/service and apps over it.
+"""The tiny dataset in tests/data/service, apps over it, and what the service tests share.
 
-Imported by the service, pages and store tests (tests/conftest.py holds the session's build).
+The fixtures made of these (client, writable, impatient) are in tests/conftest.py.
 """
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from fastapi.testclient import TestClient
 
 from kg.service.app import create_app
@@ -37,24 +35,3 @@ def wait_until_no_worker_is_idle(pool, seconds: float = 5.0) -> None:
 def app_client(settings: Settings) -> TestClient:
     """A client of a fresh app over a fresh in-memory copy of the tiny dataset."""
     return TestClient(create_app(open_store(SERVICE_DATA), settings))
-
-
-@pytest.fixture(scope="module")
-def client() -> Iterator[TestClient]:
-    """A read-only service with the default settings (the workers start with the client)."""
-    with app_client(Settings(query_timeout=10.0)) as test_client:
-        yield test_client
-
-
-@pytest.fixture()
-def writable() -> Iterator[TestClient]:
-    """A service that accepts updates with the bearer token TOKEN, over its own store."""
-    with app_client(Settings(allow_update=True, update_token=TOKEN)) as test_client:
-        yield test_client
-
-
-@pytest.fixture()
-def impatient() -> Iterator[TestClient]:
-    """One worker, a half-second deadline and a short queue wait: timeouts and 503s."""
-    with app_client(Settings(workers=1, query_timeout=0.5, queue_wait=0.2)) as test_client:
-        yield test_client

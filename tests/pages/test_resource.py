@@ -8,7 +8,7 @@ import urllib.parse
 import pyoxigraph
 import pytest
 
-from tests.service_fixtures import DZR, TOKEN, client, writable  # noqa: F401
+from tests.service_fixtures import DZR, TOKEN
 
 BROWSER = {"accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 GRAPH = "https://w3id.org/deir-ez-zor-2024/graph/"

@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 import pyoxigraph
 import pytest
 
-from tests.service_fixtures import DZR, client  # noqa: F401
+from tests.service_fixtures import DZR
 
 SELECT = "SELECT ?s WHERE { ?s a <https://w3id.org/deir-ez-zor-2024/ontology#ArmedForce> }"
 ASK = "ASK { ?s a <https://w3id.org/deir-ez-zor-2024/ontology#ArmedForce> }"

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from schemathesis.checks import not_a_server_error, status_code_conformance
 
 from tests.hardening_fixtures import start_server
-from tests.service_fixtures import SERVICE_DATA, client  # noqa: F401
+from tests.service_fixtures import SERVICE_DATA
 
 FEW = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

@@ -5,7 +5,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.service_fixtures import DZR, TOKEN, client, writable  # noqa: F401
+from tests.service_fixtures import DZR, TOKEN
 
 JSON = {"accept": "application/sparql-results+json"}
 LABELS = "SELECT ?label WHERE { <%ssdf> <http://www.w3.org/2000/01/rdf-schema#label> ?label }" % DZR

@@ -17,7 +17,7 @@ from kg.service.app import create_app
 from kg.settings import Settings
 from kg.store.datasets import open_store
 from tests.hardening_fixtures import Listener
-from tests.service_fixtures import DZR, SERVICE_DATA, TOKEN, app_client, client, writable  # noqa: F401
+from tests.service_fixtures import DZR, SERVICE_DATA, TOKEN, app_client
 
 BROWSER = {"accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 AUTH = {"authorization": f"Bearer {TOKEN}"}

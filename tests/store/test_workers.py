@@ -6,8 +6,7 @@ import signal
 import time
 from concurrent.futures import ThreadPoolExecutor
 
-from tests.service_fixtures import (HEAVY, SERVICE_DATA, TOKEN, app_client, impatient,  # noqa: F401
-                                   wait_until_no_worker_is_idle, writable)
+from tests.service_fixtures import HEAVY, SERVICE_DATA, TOKEN, app_client, wait_until_no_worker_is_idle
 from kg.settings import Settings
 
 
