@@ -13,7 +13,7 @@ import rdflib
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from kg.linking import gazetteer
-from kg.linking.review import LinkReviewError, accepted_rows, normalise
+from kg.linking.review import LinkReviewError, accepted_rows, normalise, write_turtle
 from kg.linking.whosonfirst import Checkout, Record
 from kg.namespaces import DZO, DZR, GEO, GN, PREFIXES, SCHEMA, WD, WOF
 
@@ -270,8 +270,5 @@ def accept(review_csv: Path, out_ttl: Path, *, store: ox.Store, checkouts: list[
         others = set().union(*(n for iri, n in names.items() if iri != r.entity))
         _link(g, r, place, commits.get(r.record.repo, ""), others, parents, Path(review_csv).name)
         added += 1
-    out_ttl.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out_ttl.with_name(f".{out_ttl.name}.tmp")
-    g.serialize(destination=tmp, format="turtle")
-    tmp.replace(out_ttl)
+    write_turtle(g, out_ttl)
     return added

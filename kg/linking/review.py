@@ -401,11 +401,16 @@ def accept(review_csv: Path, out_ttl: Path, *, store: ox.Store) -> int:
         g.add((evidence, DCTERMS.description, rdflib.Literal(
             f"Accepted by a reviewer from {Path(review_csv).name}, row {r.line}.", lang="en")))
         added += 1
+    write_turtle(g, out_ttl)
+    return added
+
+
+def write_turtle(g: rdflib.Graph, out_ttl: Path) -> None:
+    """Write the accepted links whole or not at all: a reader never finds half a file."""
     out_ttl.parent.mkdir(parents=True, exist_ok=True)
     tmp = out_ttl.with_name(f".{out_ttl.name}.tmp")
     g.serialize(destination=tmp, format="turtle")
     tmp.replace(out_ttl)
-    return added
 
 
 # Checking the links we have.
